@@ -1,0 +1,3 @@
+export * from './args.ts';
+export * from './start.ts';
+export * from './credentials.ts';

@@ -1,0 +1,85 @@
+/**
+ * VaultX configuration: read from the environment once, validated with zod.
+ * Every variable is documented in .env.example and the README.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const ConfigSchema = z.object({
+  VAULTX_BIND: z.string().default('0.0.0.0'),
+  VAULTX_S3_PORT: port.default(9000),
+  VAULTX_ADMIN_PORT: port.default(9001),
+  VAULTX_METADATA_PORT: port.default(9100),
+  VAULTX_CHUNK_STORE_PORT: port.default(9200),
+  VAULTX_METADATA_URL: optionalUrl,
+  VAULTX_CHUNK_STORE_URL: optionalUrl,
+  VAULTX_DATA_DIR: z.string().min(1).default('./data'),
+  VAULTX_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/).default('us-east-1'),
+  VAULTX_ROOT_ACCESS_KEY: optionalString.pipe(z.string().min(3).max(128).optional()),
+  VAULTX_ROOT_SECRET_KEY: optionalString.pipe(z.string().min(8).max(128).optional()),
+  VAULTX_ADMIN_TOKEN: optionalString.pipe(z.string().min(16).optional()),
+  VAULTX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bytes per chunk; objects are stored as content-addressed chunks of this size. */
+  VAULTX_CHUNK_SIZE: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Largest single PUT (S3: 5 GiB). */
+  VAULTX_MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 * 1024 * 1024),
+});
+
+export type Config = {
+  bind: string;
+  s3Port: number;
+  adminPort: number;
+  metadataPort: number;
+  chunkStorePort: number;
+  metadataUrl?: string;
+  chunkStoreUrl?: string;
+  dataDir: string;
+  region: string;
+  rootAccessKey?: string;
+  rootSecretKey?: string;
+  adminToken?: string;
+  logLevel: string;
+  chunkSize: number;
+  maxObjectSize: number;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if ((e.VAULTX_ROOT_ACCESS_KEY === undefined) !== (e.VAULTX_ROOT_SECRET_KEY === undefined)) {
+    throw new ConfigError('invalid configuration: set both VAULTX_ROOT_ACCESS_KEY and VAULTX_ROOT_SECRET_KEY, or neither');
+  }
+  return {
+    bind: e.VAULTX_BIND,
+    s3Port: e.VAULTX_S3_PORT,
+    adminPort: e.VAULTX_ADMIN_PORT,
+    metadataPort: e.VAULTX_METADATA_PORT,
+    chunkStorePort: e.VAULTX_CHUNK_STORE_PORT,
+    metadataUrl: e.VAULTX_METADATA_URL,
+    chunkStoreUrl: e.VAULTX_CHUNK_STORE_URL,
+    dataDir: e.VAULTX_DATA_DIR,
+    region: e.VAULTX_REGION,
+    rootAccessKey: e.VAULTX_ROOT_ACCESS_KEY,
+    rootSecretKey: e.VAULTX_ROOT_SECRET_KEY,
+    adminToken: e.VAULTX_ADMIN_TOKEN,
+    logLevel: e.VAULTX_LOG_LEVEL,
+    chunkSize: e.VAULTX_CHUNK_SIZE,
+    maxObjectSize: e.VAULTX_MAX_OBJECT_SIZE,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The chunk store's internal HTTP API (see @vaultx/chunk-store-client/api.ts).
+ */
+import type { FastifyInstance } from 'fastify';
+import { S3Error } from '@vaultx/s3-protocol';
+import type { ChunkStoreService } from './chunk-store-service.ts';
+
+function parseRange(h: string | undefined): { start: number; end: number } | undefined {
+  if (h === undefined) return undefined;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(h);
+  if (!m) throw new S3Error('InvalidArgument', 'chunk range must be bytes=a-b');
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start) throw new S3Error('InvalidArgument', 'chunk range end before start');
+  return { start, end };
+}
+
+function sendError(reply: import('fastify').FastifyReply, e: unknown): { error: unknown } {
+  if (e instanceof S3Error) {
+    reply.code(e.status);
+    return { error: e.toJSON() };
+  }
+  reply.log.error({ err: e }, 'chunk-store request failed');
+  reply.code(500);
+  return { error: new S3Error('InternalError').toJSON() };
+}
+
+export function registerChunkRoutes(app: FastifyInstance, svc: ChunkStoreService): void {
+  // Chunk bodies stream straight to the backend; nothing parses them.
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null));
+
+  app.put('/v1/chunks', async (req, reply) => {
+    req.operation = 'PutChunk';
+    try {
+      const r = await svc.putChunk(req.raw);
+      req.audit.chunk = r.id;
+      return r;
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/chunks/:id', async (req, reply) => {
+    req.operation = 'GetChunk';
+    try {
+      const range = parseRange(req.headers.range);
+      const stream = await svc.getChunk(req.params.id, range);
+      reply.code(range ? 206 : 200).header('content-type', 'application/octet-stream');
+      return reply.send(stream);
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
+
+  app.head<{ Params: { id: string } }>('/v1/chunks/:id', async (req, reply) => {
+    req.operation = 'StatChunk';
+    try {
+      const st = await svc.statChunk(req.params.id);
+      if (!st) return reply.code(404).send();
+      return reply.code(200).header('x-chunk-size', String(st.size)).send();
+    } catch (e) {
+      const code = e instanceof S3Error ? e.status : 500;
+      return reply.code(code).send();
+    }
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/chunks/:id', async (req, reply) => {
+    req.operation = 'DeleteChunk';
+    try {
+      await svc.deleteChunk(req.params.id);
+      return reply.code(204).send();
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
+}

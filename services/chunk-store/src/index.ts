@@ -1,0 +1,2 @@
+export * from './chunk-store-service.ts';
+export * from './http.ts';

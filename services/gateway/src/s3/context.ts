@@ -1,0 +1,54 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { S3Error } from '@vaultx/s3-protocol';
+import type { AuthResult } from '@vaultx/sigv4';
+import type { BucketRecord } from '@vaultx/metadata-client';
+import type { GatewayDeps } from '../deps.ts';
+import type { S3Address } from './request.ts';
+import { ROOT_USER_ID } from './auth.ts';
+
+/** Everything an S3 operation handler gets: the request, who sent it, and the services. */
+export interface S3Context {
+  deps: GatewayDeps;
+  req: FastifyRequest;
+  reply: FastifyReply;
+  addr: S3Address;
+  auth: AuthResult;
+  userId: string;
+  isRoot: boolean;
+  requestId: string;
+}
+
+export type S3Handler = (ctx: S3Context) => Promise<FastifyReply>;
+
+export function makeContext(
+  deps: GatewayDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  addr: S3Address,
+  auth: AuthResult,
+): S3Context {
+  const userId = auth.credentials.userId;
+  return { deps, req, reply, addr, auth, userId, isRoot: userId === ROOT_USER_ID, requestId: req.id };
+}
+
+export function header(ctx: S3Context, name: string): string | undefined {
+  const v = ctx.req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+export function bucketName(ctx: S3Context): string {
+  if (ctx.addr.bucket === undefined) throw new S3Error('InvalidRequest', 'a bucket is required');
+  return ctx.addr.bucket;
+}
+
+export function objectKey(ctx: S3Context): string {
+  if (ctx.addr.key === undefined) throw new S3Error('InvalidRequest', 'a key is required');
+  return ctx.addr.key;
+}
+
+/** Loads the bucket and checks the caller may use it: owners and root only (no bucket policies yet). */
+export async function authorizeBucket(ctx: S3Context, name = bucketName(ctx)): Promise<BucketRecord> {
+  const bucket = await ctx.deps.metadata.getBucket({ name }, { requestId: ctx.requestId });
+  if (!ctx.isRoot && bucket.owner !== ctx.userId) throw new S3Error('AccessDenied');
+  return bucket;
+}

@@ -1,0 +1,97 @@
+/**
+ * Maps method + path + query to an S3 operation, as the AWS API reference
+ * defines them. Known sub-resources that VaultX does not implement yet are
+ * NotImplemented (501), never silently treated as a plain GET/PUT.
+ */
+import { S3Error } from '@vaultx/s3-protocol';
+import type { S3Address } from './request.ts';
+import type { S3Handler } from './context.ts';
+import { listBuckets } from './ops/list-buckets.ts';
+import { createBucket } from './ops/create-bucket.ts';
+import { headBucket } from './ops/head-bucket.ts';
+import { deleteBucket } from './ops/delete-bucket.ts';
+import { getBucketLocation } from './ops/get-bucket-location.ts';
+import { getBucketVersioning } from './ops/get-bucket-versioning.ts';
+import { listObjectsV1, listObjectsV2 } from './ops/list-objects.ts';
+import { deleteObjects } from './ops/delete-objects.ts';
+import { putObject } from './ops/put-object.ts';
+import { copyObject } from './ops/copy-object.ts';
+import { getObject } from './ops/get-object.ts';
+import { deleteObject } from './ops/delete-object.ts';
+
+export interface Route {
+  operation: string;
+  handler: S3Handler;
+}
+
+/** Bucket sub-resources S3 defines; any of these not routed below is NotImplemented. */
+const BUCKET_SUBRESOURCES = [
+  'accelerate', 'acl', 'analytics', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle',
+  'location', 'logging', 'metadataConfiguration', 'metadataTable', 'metrics', 'notification', 'object-lock',
+  'ownershipControls', 'policy', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment',
+  'tagging', 'uploads', 'versioning', 'versions', 'website', 'delete', 'session',
+];
+const OBJECT_SUBRESOURCES = [
+  'acl', 'attributes', 'legal-hold', 'retention', 'restore', 'select', 'tagging', 'torrent', 'uploadId', 'uploads', 'renameObject',
+];
+
+function notImplemented(what: string): never {
+  throw new S3Error('NotImplemented', `${what} is not implemented yet.`);
+}
+
+function firstSubresource(query: URLSearchParams, list: string[]): string | undefined {
+  return list.find((s) => query.has(s));
+}
+
+export function route(method: string, addr: S3Address, headers: Record<string, string | string[] | undefined>): Route {
+  const q = addr.query;
+  if (addr.bucket === undefined) {
+    if (method === 'GET') return { operation: 'ListBuckets', handler: listBuckets };
+    throw new S3Error('MethodNotAllowed');
+  }
+  if (addr.key === undefined) {
+    const sub = firstSubresource(q, BUCKET_SUBRESOURCES);
+    switch (method) {
+      case 'GET':
+        if (sub === 'location') return { operation: 'GetBucketLocation', handler: getBucketLocation };
+        if (sub === 'versioning') return { operation: 'GetBucketVersioning', handler: getBucketVersioning };
+        if (sub !== undefined) notImplemented(`GET ?${sub}`);
+        if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
+        return { operation: 'ListObjects', handler: listObjectsV1 };
+      case 'HEAD':
+        return { operation: 'HeadBucket', handler: headBucket };
+      case 'PUT':
+        if (sub !== undefined) notImplemented(`PUT ?${sub}`);
+        return { operation: 'CreateBucket', handler: createBucket };
+      case 'DELETE':
+        if (sub !== undefined) notImplemented(`DELETE ?${sub}`);
+        return { operation: 'DeleteBucket', handler: deleteBucket };
+      case 'POST':
+        if (sub === 'delete') return { operation: 'DeleteObjects', handler: deleteObjects };
+        notImplemented(sub !== undefined ? `POST ?${sub}` : 'POST object upload');
+      // falls through (unreachable)
+      default:
+        throw new S3Error('MethodNotAllowed');
+    }
+  }
+  const sub = firstSubresource(q, OBJECT_SUBRESOURCES);
+  switch (method) {
+    case 'GET':
+      if (sub !== undefined) notImplemented(`GET object ?${sub}`);
+      return { operation: 'GetObject', handler: getObject };
+    case 'HEAD':
+      return { operation: 'HeadObject', handler: getObject };
+    case 'PUT':
+      if (q.has('partNumber') || sub !== undefined) notImplemented(sub !== undefined ? `PUT object ?${sub}` : 'UploadPart');
+      if (headers['x-amz-copy-source'] !== undefined) return { operation: 'CopyObject', handler: copyObject };
+      return { operation: 'PutObject', handler: putObject };
+    case 'DELETE':
+      if (sub !== undefined) notImplemented(`DELETE object ?${sub}`);
+      return { operation: 'DeleteObject', handler: deleteObject };
+    case 'POST':
+      notImplemented(sub !== undefined ? `POST object ?${sub}` : 'POST object');
+    // falls through (unreachable)
+    default:
+      throw new S3Error('MethodNotAllowed');
+  }
+}

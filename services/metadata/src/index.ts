@@ -1,0 +1,2 @@
+export { MetadataService } from './metadata-service.ts';
+export * from './http.ts';

@@ -1,0 +1,56 @@
+/**
+ * The metadata service's key layout in the MetaKV (one ordered keyspace,
+ * keys compared by UTF-8 bytes). Every value is JSON.
+ *
+ *   b/<bucket>                 BucketDoc: the BucketRecord, plus `deleting`
+ *                              while a DeleteBucket is checking emptiness.
+ *   ob/<owner>/<bucket>        BucketRecord copy: the per-owner index for
+ *                              ListBuckets. Owner ids are not guaranteed to be
+ *                              '/'-free, so readers also filter on value.owner.
+ *   o/<bucket>/<key>           ObjectRecord: the current version of a key.
+ *                              Bucket names never contain '/' (createBucket
+ *                              refuses them and every object operation rejects
+ *                              them), so `o/<bucket>/` is a safe prefix and
+ *                              the keys under it sort exactly as S3 lists them.
+ *   u/<userId>                 User.
+ *   k/<accessKeyId>            AccessKey (with its secret).
+ *   uk/<userId>/<accessKeyId>  { accessKeyId, userId, createdAt }: the per-user
+ *                              key index (no secret; filter on value.userId).
+ *   r/<chunkId>                { count }: how many object records reference
+ *                              the chunk (each occurrence counts). Absent = 0.
+ *   g/<chunkId>                { since }: GC candidate, written when a count
+ *                              drops to 0, cleared when it rises again. A later
+ *                              collector deletes a chunk only when g/ is older
+ *                              than the grace period and r/ is still absent.
+ *
+ * Object writes and deletes change o/, r/ and g/ in one kv.update, so
+ * reference counts can never drift from the records they count.
+ */
+
+/** S3's limit on an object key, in UTF-8 bytes (the KV also enforces its own limit). */
+export const MAX_KEY_BYTES = 1024;
+
+export const bucketKey = (bucket: string): string => `b/${bucket}`;
+export const BUCKETS_PREFIX = 'b/';
+export const ownerBucketKey = (owner: string, bucket: string): string => `ob/${owner}/${bucket}`;
+export const ownerBucketsPrefix = (owner: string): string => `ob/${owner}/`;
+
+/** Prefix of every object key of a bucket. The caller must have checked the bucket name has no '/'. */
+export const objectsPrefix = (bucket: string): string => `o/${bucket}/`;
+export const objectKey = (bucket: string, key: string): string => `o/${bucket}/${key}`;
+
+export const userKey = (id: string): string => `u/${id}`;
+export const USERS_PREFIX = 'u/';
+export const accessKeyKey = (accessKeyId: string): string => `k/${accessKeyId}`;
+export const userAccessKeyKey = (userId: string, accessKeyId: string): string => `uk/${userId}/${accessKeyId}`;
+export const userAccessKeysPrefix = (userId: string): string => `uk/${userId}/`;
+
+export const refKey = (chunkId: string): string => `r/${chunkId}`;
+export const gcKey = (chunkId: string): string => `g/${chunkId}`;
+
+export interface RefDoc {
+  count: number;
+}
+export interface GcDoc {
+  since: string;
+}
