@@ -144,7 +144,11 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 function tail(file: string, lines: number): string {
   try {
     const text = readFileSync(file, 'utf8');
-    return text.split('\n').slice(-lines - 1).join('\n');
+    return text
+      .split('\n')
+      .filter((l) => !/FSTDEP|FastifyWarning|FastifyDeprecation|--trace-warnings/.test(l))
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '(no log)';
   }
@@ -350,7 +354,9 @@ export function itWithLogs(getV: () => Vaultx | undefined) {
       } catch (err) {
         const v = getV();
         if (v && err instanceof Error) {
-          err.message += `\n${v.logTail(30)}`;
+          const t = `\n${v.logTail(30)}`;
+          err.message += t;
+          if (err.stack) err.stack += t;
         }
         throw err;
       }

@@ -4,7 +4,19 @@
  * the HTTP client implements it by POSTing the input to /v1/<method>.
  */
 import { z } from 'zod';
-import { AccessKey, BucketRecord, ObjectRecord, ObjectSummary, User } from './types.ts';
+import {
+  AccessKey,
+  BucketRecord,
+  ChecksumAlgorithm,
+  ChecksumType,
+  ObjectRecord,
+  ObjectSummary,
+  PartRecord,
+  PartSummary,
+  UploadRecord,
+  UploadSummary,
+  User,
+} from './types.ts';
 
 const BucketName = z.string().min(1).max(255);
 const Key = z.string().max(4096);
@@ -80,6 +92,96 @@ export const metadataMethods = {
   ensureRootUser: {
     input: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
     output: User,
+  },
+
+  // ---------------------------------------------------------- multipart uploads
+  // Upload ids are minted by the service; any other string is NoSuchUpload.
+
+  createUpload: {
+    input: UploadRecord.omit({ uploadId: true, initiated: true }),
+    output: UploadRecord,
+  },
+  /** NoSuchUpload unless the upload exists under exactly this bucket and key. */
+  getUpload: {
+    input: z.object({ bucket: BucketName, key: Key, uploadId: z.string() }),
+    output: UploadRecord,
+  },
+  /** Records (or replaces) a part; the part's chunks are referenced from now on, the replaced part's released. */
+  putPart: {
+    input: z.object({ bucket: BucketName, key: Key, uploadId: z.string(), part: PartRecord }),
+    output: z.object({ part: PartSummary, replaced: z.boolean() }),
+  },
+  listParts: {
+    input: z.object({
+      bucket: BucketName,
+      key: Key,
+      uploadId: z.string(),
+      /** Exclusive: parts with a number above this. */
+      partNumberMarker: z.number().int().min(0).default(0),
+      maxParts: z.number().int().min(0).max(10000),
+    }),
+    output: z.object({
+      upload: UploadRecord,
+      parts: z.array(PartSummary),
+      isTruncated: z.boolean(),
+      /** Number of the last part returned (absent when none was). */
+      nextPartNumberMarker: z.number().int().optional(),
+    }),
+  },
+  /**
+   * Atomically turns the upload into the object at its key: checks the listed
+   * parts (InvalidPartOrder, InvalidPart, EntityTooSmall), writes the record
+   * (ETag md5-of-MD5s-N), releases every part not listed, removes the upload.
+   * `size` / `checksum` per part, when given, must equal the stored ones (they
+   * are what the caller computed `checksum` from). When the upload is gone but
+   * the key holds the object it produced from these same parts, that record is
+   * returned again (`replayed`); otherwise NoSuchUpload.
+   */
+  completeUpload: {
+    input: z.object({
+      bucket: BucketName,
+      key: Key,
+      uploadId: z.string(),
+      parts: z
+        .array(
+          z.object({
+            partNumber: z.number().int(),
+            etag: z.string(),
+            size: z.number().int().nonnegative().optional(),
+            checksum: z.string().optional(),
+          }),
+        )
+        .min(1)
+        .max(10000),
+      checksum: z.object({ algorithm: ChecksumAlgorithm, value: z.string(), type: ChecksumType }).optional(),
+      lastModified: z.string(),
+      ifMatch: z.string().optional(),
+      ifNoneMatch: z.string().optional(),
+    }),
+    output: z.object({ record: ObjectRecord, replayed: z.boolean() }),
+  },
+  /** Removes the upload and releases its parts' chunks. NoSuchUpload when unknown. */
+  abortUpload: {
+    input: z.object({ bucket: BucketName, key: Key, uploadId: z.string() }),
+    output: z.object({}),
+  },
+  listUploads: {
+    input: z.object({
+      bucket: BucketName,
+      prefix: z.string().default(''),
+      delimiter: z.string().optional(),
+      /** Uploads of keys after this one (or, with uploadIdMarker, of this key after that upload). */
+      keyMarker: z.string().optional(),
+      uploadIdMarker: z.string().optional(),
+      maxUploads: z.number().int().min(0).max(1000),
+    }),
+    output: z.object({
+      uploads: z.array(UploadSummary),
+      commonPrefixes: z.array(z.string()),
+      isTruncated: z.boolean(),
+      nextKeyMarker: z.string().optional(),
+      nextUploadIdMarker: z.string().optional(),
+    }),
   },
 } as const;
 

@@ -43,6 +43,10 @@ export const ObjectRecord = z.object({
     .object({ algorithm: ChecksumAlgorithm, value: z.string(), type: z.enum(['FULL_OBJECT', 'COMPOSITE']) })
     .optional(),
   chunks: z.array(ChunkRef),
+  /** Multipart objects: the parts in object order (their numbers as uploaded, their sizes), for GET/HEAD ?partNumber. */
+  parts: z.array(z.object({ partNumber: z.number().int().min(1).max(10000), size: z.number().int().nonnegative() })).optional(),
+  /** Multipart objects: the upload that produced the record (lets a retried CompleteMultipartUpload succeed again). */
+  uploadId: z.string().optional(),
 });
 export type ObjectRecord = z.infer<typeof ObjectRecord>;
 
@@ -66,3 +70,47 @@ export const AccessKey = z.object({
   createdAt: z.string(),
 });
 export type AccessKey = z.infer<typeof AccessKey>;
+
+// ------------------------------------------------------------ multipart uploads
+
+export const ChecksumType = z.enum(['FULL_OBJECT', 'COMPOSITE']);
+export type ChecksumType = z.infer<typeof ChecksumType>;
+
+/** An in-progress multipart upload, as CreateMultipartUpload recorded it. */
+export const UploadRecord = z.object({
+  bucket: z.string(),
+  key: z.string(),
+  uploadId: z.string(),
+  /** ISO-8601 with milliseconds. */
+  initiated: z.string(),
+  owner: z.string(),
+  storageClass: z.string(),
+  /** Standard headers for the object, as ObjectRecord.headers. */
+  headers: z.record(z.string()),
+  userMeta: z.record(z.string()),
+  /** x-amz-checksum-algorithm / -type of the upload (both or neither). */
+  checksumAlgorithm: ChecksumAlgorithm.optional(),
+  checksumType: ChecksumType.optional(),
+});
+export type UploadRecord = z.infer<typeof UploadRecord>;
+
+/** One uploaded part (without its chunk list, which stays inside the metadata service). */
+export const PartSummary = z.object({
+  partNumber: z.number().int().min(1).max(10000),
+  /** Unquoted hex MD5 of the part's bytes. */
+  etag: z.string(),
+  size: z.number().int().nonnegative(),
+  lastModified: z.string(),
+  /** The part's checksum (the upload's algorithm, or the one the client sent). */
+  checksum: z.object({ algorithm: ChecksumAlgorithm, value: z.string() }).optional(),
+});
+export type PartSummary = z.infer<typeof PartSummary>;
+
+/** A part as UploadPart / UploadPartCopy records it. */
+export const PartRecord = PartSummary.extend({ chunks: z.array(ChunkRef) });
+export type PartRecord = z.infer<typeof PartRecord>;
+
+export const UploadSummary = UploadRecord.pick({
+  key: true, uploadId: true, initiated: true, owner: true, storageClass: true, checksumAlgorithm: true, checksumType: true,
+});
+export type UploadSummary = z.infer<typeof UploadSummary>;

@@ -100,3 +100,16 @@ export function canonicalHeaderValue(v: string): string {
 export function dedupe<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
+
+/**
+ * The byte forms under which a string that holds header values may have been
+ * signed. node gives header values as latin1 (one char per byte on the wire),
+ * so a non-ASCII value is tried both as those wire bytes and as UTF-8.
+ */
+export function byteForms(s: string): Buffer[] {
+  const utf8 = Buffer.from(s, 'utf8');
+  if (utf8.length === s.length) return [utf8]; // pure ASCII
+  // eslint-disable-next-line no-control-regex
+  if (/[^\u0000-\u00ff]/.test(s)) return [utf8];
+  return [Buffer.from(s, 'latin1'), utf8];
+}

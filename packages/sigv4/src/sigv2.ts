@@ -14,7 +14,7 @@
 import { createHmac } from 'node:crypto';
 import { S3Error } from '@vaultx/s3-protocol';
 import { awsUriEncodeBytes, parseAmzDate, percentDecodeBytes, timingSafeEqualString, toIsoSeconds } from './encoding.ts';
-import { dedupe, headerFirst, headerValues, paramValues, type HeaderBag, type ParsedUrl, type RawParam } from './request.ts';
+import { byteForms, dedupe, headerFirst, headerValues, paramValues, type HeaderBag, type ParsedUrl, type RawParam } from './request.ts';
 import { checkSkew } from './sigv4.ts';
 import { DEFAULT_MAX_SKEW_MS, type AuthInput, type AuthOptions, type AuthResult, type CredentialLookup } from './types.ts';
 
@@ -105,8 +105,8 @@ export function stringToSignV2(method: string, headers: HeaderBag, date: DateVar
   return `${method}\n${md5}\n${type}\n${date.line}\n${canonicalAmzHeaders(headers, date.omitAmzDate)}${resource}`;
 }
 
-export function signV2(secret: string, stringToSign: string): string {
-  return createHmac('sha1', secret).update(stringToSign, 'utf8').digest('base64');
+export function signV2(secret: string, stringToSign: string | Buffer): string {
+  return createHmac('sha1', secret).update(stringToSign).digest('base64');
 }
 
 function verifyV2(
@@ -128,7 +128,9 @@ function verifyV2(
       for (const dateVariant of dateVariants) {
         const sts = stringToSignV2(method, input.headers, dateVariant, path + sub);
         first ??= sts;
-        if (timingSafeEqualString(signV2(secret, sts), provided)) return;
+        for (const bytes of byteForms(sts)) {
+          if (timingSafeEqualString(signV2(secret, bytes), provided)) return;
+        }
       }
     }
   }

@@ -176,12 +176,21 @@ test('query parameters: sorting, encoding, empty values, repeated names, x-id', 
   assert.ok(await authenticate({ ...input, rawUrl: input.rawUrl.replace('uploads=', 'uploads') }, lookup, OPTS));
 });
 
-test("'+' in a query value: accepted whether the client meant a space or a plus", async () => {
+test("'+' in a query value is a space (as S3 and URLSearchParams read it); a plus travels as %2B", async () => {
   const space = await signHeader({ path: '/bucket', query: { prefix: 'a b' }, date: NOW });
   assert.ok(await authenticate({ ...space, rawUrl: '/bucket?prefix=a+b' }, lookup, OPTS));
   const plus = await signHeader({ path: '/bucket', query: { prefix: 'a+b' }, date: NOW });
-  assert.ok(await authenticate({ ...plus, rawUrl: '/bucket?prefix=a+b' }, lookup, OPTS));
   assert.ok(await authenticate(plus, lookup, OPTS)); // a%2Bb
+  // rewriting %2B to '+' would change the meaning, so it must not verify
+  await rejects(authenticate({ ...plus, rawUrl: '/bucket?prefix=a+b' }, lookup, OPTS), 'SignatureDoesNotMatch');
+});
+
+test('non-ASCII header values: as node delivers them (latin1 of the UTF-8 bytes) and as Unicode', async () => {
+  const input = await signHeader({ method: 'PUT', path: '/bucket/k', headers: { 'x-amz-meta-name': 'müller ü' }, body: 'x', date: NOW });
+  assert.ok(await authenticate(input, lookup, OPTS));
+  const wire = Buffer.from('müller ü', 'utf8').toString('latin1');
+  assert.ok(await authenticate({ ...input, headers: { ...input.headers, 'x-amz-meta-name': wire } }, lookup, OPTS));
+  await rejects(authenticate({ ...input, headers: { ...input.headers, 'x-amz-meta-name': 'muller u' } }, lookup, OPTS), 'SignatureDoesNotMatch');
 });
 
 test('canonical URI falls back to the raw path when the client signed it as sent', async () => {

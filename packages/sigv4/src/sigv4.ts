@@ -21,6 +21,7 @@ import {
 } from './encoding.ts';
 import {
   canonicalHeaderValue,
+  byteForms,
   dedupe,
   headerFirst,
   headerNames,
@@ -81,7 +82,7 @@ export function canonicalHeadersBlock(headers: HeaderBag, signedHeaders: string[
   return out;
 }
 
-export function stringToSignV4(amzDate: string, scope: string, canonicalRequest: string): string {
+export function stringToSignV4(amzDate: string, scope: string, canonicalRequest: string | Buffer): string {
   return `${V4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
 }
 
@@ -96,19 +97,20 @@ interface CanonicalParts {
   excludeParam?: (p: RawParam) => boolean;
 }
 
-/** Canonical request variants, most likely first (see canonicalUriCandidates and the '+' ambiguity in queries). */
+/**
+ * Canonical request variants, most likely first (see canonicalUriCandidates).
+ *
+ * A '+' in the query is a space, as S3 (and URLSearchParams) read it; SDKs send
+ * a plus as %2B. There is deliberately no '+'-is-literal variant: the gateway
+ * must read the query the same way the signature was checked.
+ */
 function canonicalRequestCandidates(c: CanonicalParts): string[] {
   const uris = canonicalUriCandidates(c.url.rawPath);
-  const queries = [canonicalQueryString(c.url.params, true, c.excludeParam)];
-  if (c.url.rawQuery.includes('+')) queries.push(canonicalQueryString(c.url.params, false, c.excludeParam));
+  const query = canonicalQueryString(c.url.params, true, c.excludeParam);
   const hdrs = canonicalHeadersBlock(c.headers, c.signedHeaders);
   const out: string[] = [];
   for (const h of c.payloadHashes) {
-    for (const u of uris) {
-      for (const q of dedupe(queries)) {
-        out.push([c.method, u, q, hdrs, c.signedHeadersRaw, h].join('\n'));
-      }
-    }
+    for (const u of uris) out.push([c.method, u, query, hdrs, c.signedHeadersRaw, h].join('\n'));
   }
   return out;
 }
@@ -123,8 +125,10 @@ function verifyV4(
 ): void {
   const candidates = canonicalRequestCandidates(c);
   for (const cr of candidates) {
-    const sts = stringToSignV4(amzDate, scope, cr);
-    if (timingSafeEqualHex(hmacSha256Hex(signingKey, sts), provided)) return;
+    for (const bytes of byteForms(cr)) {
+      const sts = stringToSignV4(amzDate, scope, bytes);
+      if (timingSafeEqualHex(hmacSha256Hex(signingKey, sts), provided)) return;
+    }
   }
   const first = candidates[0];
   throw new S3Error('SignatureDoesNotMatch', undefined, {

@@ -40,7 +40,7 @@ export function registerChunkRoutes(app: FastifyInstance, svc: ChunkStoreService
     }
   });
 
-  app.get<{ Params: { id: string } }>('/v1/chunks/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/v1/chunks/:id', { exposeHeadRoute: false }, async (req, reply) => {
     req.operation = 'GetChunk';
     try {
       const range = parseRange(req.headers.range);

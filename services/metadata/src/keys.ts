@@ -23,8 +23,20 @@
  *                              collector deletes a chunk only when g/ is older
  *                              than the grace period and r/ is still absent.
  *
+ *   mu/<bucket>/<K>\0\0<uploadId>
+ *                              UploadDoc: an in-progress multipart upload of
+ *                              key K (see uploads.ts). K is the object key with
+ *                              every U+0000 written as U+0000 U+0001, so the
+ *                              U+0000 U+0000 separator sorts before any longer
+ *                              key: entries list by key, then by upload id
+ *                              (ids start with their creation time in hex).
+ *   mp/<uploadId>/<NNNNN>      PartRecord (5-digit part number): an uploaded
+ *                              part. Parts hold chunk references (r/) exactly
+ *                              like object records do.
+ *
  * Object writes and deletes change o/, r/ and g/ in one kv.update, so
- * reference counts can never drift from the records they count.
+ * reference counts can never drift from the records they count; so do part
+ * writes, completions (parts → object) and aborts.
  */
 
 /** S3's limit on an object key, in UTF-8 bytes (the KV also enforces its own limit). */
@@ -44,6 +56,22 @@ export const USERS_PREFIX = 'u/';
 export const accessKeyKey = (accessKeyId: string): string => `k/${accessKeyId}`;
 export const userAccessKeyKey = (userId: string, accessKeyId: string): string => `uk/${userId}/${accessKeyId}`;
 export const userAccessKeysPrefix = (userId: string): string => `uk/${userId}/`;
+
+/** Order-preserving escape of an object key inside an mu/ key (see above). */
+export const escapeUploadKey = (key: string): string => key.replaceAll('\u0000', '\u0000\u0001');
+export const UPLOAD_KEY_SEPARATOR = '\u0000\u0000';
+/** Prefix of every upload of a bucket. The caller must have checked the bucket name has no '/'. */
+export const uploadsPrefix = (bucket: string): string => `mu/${bucket}/`;
+export const uploadKey = (bucket: string, key: string, uploadId: string): string =>
+  `mu/${bucket}/${escapeUploadKey(key)}${UPLOAD_KEY_SEPARATOR}${uploadId}`;
+/** The object key and upload id of an mu/ entry, given its full KV key and uploadsPrefix(bucket). */
+export function parseUploadKey(fullKey: string, prefix: string): { key: string; uploadId: string } {
+  const rest = fullKey.slice(prefix.length);
+  const sep = rest.indexOf(UPLOAD_KEY_SEPARATOR);
+  return { key: rest.slice(0, sep).replaceAll('\u0000\u0001', '\u0000'), uploadId: rest.slice(sep + 2) };
+}
+export const partsPrefix = (uploadId: string): string => `mp/${uploadId}/`;
+export const partKey = (uploadId: string, partNumber: number): string => `mp/${uploadId}/${String(partNumber).padStart(5, '0')}`;
 
 export const refKey = (chunkId: string): string => `r/${chunkId}`;
 export const gcKey = (chunkId: string): string => `g/${chunkId}`;
