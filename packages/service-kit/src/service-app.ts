@@ -25,11 +25,16 @@ export interface ServiceAppOptions {
   health?: { checks: ReadinessCheck[]; info?: () => Record<string, unknown> };
 }
 
-interface SocketCounters {
-  readStart: number;
-  writtenStart: number;
+/**
+ * Bytes on the wire per request: the socket's counters since the previous
+ * response on the same keep-alive connection ended (by onRequest the first
+ * read, headers and the start of the body, has already happened).
+ */
+interface SocketMarks {
+  read: number;
+  written: number;
 }
-const counters = new WeakMap<FastifyRequest, SocketCounters>();
+const socketMarks = new WeakMap<Socket, SocketMarks>();
 
 export function createServiceApp(opts: ServiceAppOptions): FastifyInstance {
   const app = Fastify({
@@ -50,15 +55,18 @@ export function createServiceApp(opts: ServiceAppOptions): FastifyInstance {
 
   app.addHook('onRequest', async (req) => {
     req.audit = {};
-    const s = req.raw.socket as Socket;
-    counters.set(req, { readStart: s.bytesRead, writtenStart: s.bytesWritten });
   });
 
   app.addHook('onResponse', async (req, reply) => {
     const s = req.raw.socket as Socket | null;
-    const c = counters.get(req);
-    const bytesIn = s && c ? Math.max(0, s.bytesRead - c.readStart) : 0;
-    const bytesOut = s && c ? Math.max(0, s.bytesWritten - c.writtenStart) : 0;
+    let bytesIn = 0;
+    let bytesOut = 0;
+    if (s) {
+      const m = socketMarks.get(s) ?? { read: 0, written: 0 };
+      bytesIn = Math.max(0, s.bytesRead - m.read);
+      bytesOut = Math.max(0, s.bytesWritten - m.written);
+      socketMarks.set(s, { read: s.bytesRead, written: s.bytesWritten });
+    }
     const seconds = reply.elapsedTime / 1000;
     const labels = { service: opts.service, operation: req.operation };
     httpRequests.inc({ ...labels, status: String(reply.statusCode) });

@@ -2,9 +2,9 @@ import { renderListBuckets } from '@vaultx/s3-protocol';
 import { sendXml } from '../respond.ts';
 import type { S3Context } from '../context.ts';
 
-/** GET / — root sees every bucket, other users their own. */
+/** GET / — the buckets the caller owns (as S3; root's admin powers don't widen its listing). */
 export async function listBuckets(ctx: S3Context) {
-  const { buckets } = await ctx.deps.metadata.listBuckets(ctx.isRoot ? {} : { owner: ctx.userId }, { requestId: ctx.requestId });
+  const { buckets } = await ctx.deps.metadata.listBuckets({ owner: ctx.userId }, { requestId: ctx.requestId });
   return sendXml(
     ctx.req,
     ctx.reply,
