@@ -31,6 +31,8 @@ const ConfigSchema = z.object({
   VAULTX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bytes per chunk; objects are stored as content-addressed chunks of this size. */
   VAULTX_CHUNK_SIZE: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Objects up to this size are stored inline with their metadata instead of as chunks. */
+  VAULTX_INLINE_MAX_BYTES: z.coerce.number().int().min(0).max(256 * 1024).default(32 * 1024),
   /** Largest single PUT (S3: 5 GiB). */
   VAULTX_MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 * 1024 * 1024),
 });
@@ -50,6 +52,7 @@ export type Config = {
   adminToken?: string;
   logLevel: string;
   chunkSize: number;
+  inlineMaxBytes: number;
   maxObjectSize: number;
 };
 
@@ -80,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.VAULTX_ADMIN_TOKEN,
     logLevel: e.VAULTX_LOG_LEVEL,
     chunkSize: e.VAULTX_CHUNK_SIZE,
+    inlineMaxBytes: e.VAULTX_INLINE_MAX_BYTES,
     maxObjectSize: e.VAULTX_MAX_OBJECT_SIZE,
   };
 }

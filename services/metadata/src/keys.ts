@@ -12,6 +12,10 @@
  *                              refuses them and every object operation rejects
  *                              them), so `o/<bucket>/` is a safe prefix and
  *                              the keys under it sort exactly as S3 lists them.
+ *   d/<bucket>/<key>           string (base64): a small object's bytes, stored
+ *                              inline instead of in chunks. Present exactly when
+ *                              o/ holds a non-empty record without chunks;
+ *                              written and deleted in the same update as o/.
  *   u/<userId>                 User.
  *   k/<accessKeyId>            AccessKey (with its secret).
  *   uk/<userId>/<accessKeyId>  { accessKeyId, userId, createdAt }: the per-user
@@ -50,6 +54,8 @@ export const ownerBucketsPrefix = (owner: string): string => `ob/${owner}/`;
 /** Prefix of every object key of a bucket. The caller must have checked the bucket name has no '/'. */
 export const objectsPrefix = (bucket: string): string => `o/${bucket}/`;
 export const objectKey = (bucket: string, key: string): string => `o/${bucket}/${key}`;
+/** A small object's bytes (base64), kept apart from its record so listings never read them. */
+export const inlineDataKey = (bucket: string, key: string): string => `d/${bucket}/${key}`;
 
 export const userKey = (id: string): string => `u/${id}`;
 export const USERS_PREFIX = 'u/';

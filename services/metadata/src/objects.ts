@@ -19,7 +19,7 @@ import type { KvValue } from '@vaultx/storage';
 import { isWellFormed } from '@vaultx/storage';
 import { assertBucketNameUsable, noSuchBucket, requireWritableBucket } from './buckets.ts';
 import { type Ctx, Retry, withRetry } from './context.ts';
-import { type GcDoc, MAX_KEY_BYTES, type RefDoc, bucketKey, gcKey, objectKey, refKey } from './keys.ts';
+import { type GcDoc, MAX_KEY_BYTES, type RefDoc, bucketKey, gcKey, inlineDataKey, objectKey, refKey } from './keys.ts';
 
 export function noSuchKey(key: string): S3Error {
   return new S3Error('NoSuchKey', undefined, { Key: key });
@@ -136,18 +136,24 @@ export async function putObject(ctx: Ctx, input: MetadataInput<'putObject'>): Pr
   assertStorableKey(key);
   const bk = bucketKey(bucket);
   const ok = objectKey(bucket, key);
+  const dk = inlineDataKey(bucket, key);
+  // The record under o/ never carries inline bytes: a non-empty record without chunks has them under d/.
+  const { inline, ...stored } = record;
   const done = announce(ctx, ok, record);
   try {
     return await withRetry<MetadataOutput<'putObject'>, ObjectRecord>(async (last) => {
       const seen = last ? last.seen : await ctx.kv.get<ObjectRecord>(ok);
       const { ids, keys } = refKeysFor(ctx.intents.get(ok), seen, record);
-      return ctx.kv.update([bk, ok, ...keys], (cur) => {
+      return ctx.kv.update([bk, ok, dk, ...keys], (cur) => {
         const now = ctx.now();
         requireWritableBucket(cur.get(bk), bucket, now);
         const prev = cur.get(ok) as ObjectRecord | undefined;
         if (prev && !prev.chunks.every((c) => ids.has(c.id))) throw new Retry(prev);
         checkConditions(prev, key, input.ifMatch, input.ifNoneMatch);
-        const writes = new Map<string, KvValue | null>([[ok, record]]);
+        const writes = new Map<string, KvValue | null>([
+          [ok, stored],
+          [dk, inline ?? null],
+        ]);
         refWrites(cur, prev, record, now, writes);
         return { writes, result: { record } };
       });
@@ -157,12 +163,24 @@ export async function putObject(ctx: Ctx, input: MetadataInput<'putObject'>): Pr
   }
 }
 
+/** A non-empty object without chunks keeps its bytes inline (under d/). */
+export function isInline(rec: ObjectRecord): boolean {
+  return rec.size > 0 && rec.chunks.length === 0;
+}
+
+async function readInline(ctx: Ctx, bucket: string, key: string): Promise<string> {
+  const data = await ctx.kv.get<string>(inlineDataKey(bucket, key));
+  // The record and its data are written in one atomic update; a gap here is corruption.
+  if (typeof data !== 'string') throw new S3Error('InternalError', `inline data missing for ${bucket}/${key}`);
+  return data;
+}
+
 export async function getObject(ctx: Ctx, input: MetadataInput<'getObject'>): Promise<MetadataOutput<'getObject'>> {
   const { bucket, key } = input;
   assertBucketNameUsable(bucket);
   if (isStorableKey(key)) {
     const rec = await ctx.kv.get<ObjectRecord>(objectKey(bucket, key));
-    if (rec) return rec;
+    if (rec) return isInline(rec) ? { ...rec, inline: await readInline(ctx, bucket, key) } : rec;
   }
   if ((await ctx.kv.get(bucketKey(bucket))) === undefined) throw noSuchBucket(bucket);
   throw noSuchKey(key);
@@ -181,12 +199,13 @@ export async function deleteObject(ctx: Ctx, input: MetadataInput<'deleteObject'
   return withRetry<{ deleted: boolean }, ObjectRecord>(async (last) => {
     const seen = last ? last.seen : await ctx.kv.get<ObjectRecord>(ok);
     const { ids, keys } = refKeysFor(ctx.intents.get(ok), seen);
-    return ctx.kv.update<{ deleted: boolean }>([bk, ok, ...keys], (cur) => {
+    return ctx.kv.update<{ deleted: boolean }>([bk, ok, inlineDataKey(bucket, key), ...keys], (cur) => {
       if (cur.get(bk) === undefined) throw noSuchBucket(bucket);
       const prev = cur.get(ok) as ObjectRecord | undefined;
       if (!prev) return { writes: new Map<string, KvValue | null>(), result: { deleted: false } };
       if (!prev.chunks.every((c) => ids.has(c.id))) throw new Retry(prev);
       const writes = new Map<string, KvValue | null>([[ok, null]]);
+      if (isInline(prev)) writes.set(inlineDataKey(bucket, key), null);
       refWrites(cur, prev, undefined, ctx.now(), writes);
       return { writes, result: { deleted: true } };
     });

@@ -5,6 +5,7 @@
  */
 import { S3Error } from '@vaultx/s3-protocol';
 import { BodyDigests } from '../data/digests.ts';
+import { collectBody } from '../data/collect.ts';
 import { openPayload } from './payload.ts';
 import type { S3Context } from './context.ts';
 
@@ -15,18 +16,11 @@ export async function readSmallBody(ctx: S3Context, limit: number): Promise<Buff
     throw new S3Error('MaxMessageLengthExceeded');
   }
   const digests = new BodyDigests({ sha256: payload.needSha256, checksum: payload.checksumAlgorithm });
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const buf of payload.stream) {
-    size += buf.length;
-    if (size > limit) {
-      // The rest of the body is never read: close the connection after the error.
-      ctx.reply.header('connection', 'close');
-      throw new S3Error('MaxMessageLengthExceeded');
-    }
-    digests.update(buf);
-    parts.push(buf);
-  }
+  const body = await collectBody(payload.stream, digests, limit, () => {
+    // The rest of the body is never read: close the connection after the error.
+    ctx.reply.header('connection', 'close');
+    return new S3Error('MaxMessageLengthExceeded');
+  });
   payload.verify(digests.digest());
-  return Buffer.concat(parts);
+  return body;
 }

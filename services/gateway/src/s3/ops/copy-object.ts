@@ -81,6 +81,7 @@ export async function copyObject(ctx: S3Context) {
     userMeta: fromRequest ? fromRequest.userMeta : source.userMeta,
     checksum: source.checksum,
     chunks: source.chunks,
+    inline: source.inline,
   };
   const { record: stored } = await ctx.deps.metadata.putObject(
     { record, ifMatch: header(ctx, 'if-match'), ifNoneMatch: header(ctx, 'if-none-match') },

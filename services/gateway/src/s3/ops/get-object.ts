@@ -67,5 +67,6 @@ export async function getObject(ctx: S3Context) {
   if (!reply.hasHeader('content-type')) reply.header('content-type', 'binary/octet-stream');
   ctx.req.audit.size = length;
   if (isHead || length === 0) return reply.send(isHead ? undefined : Buffer.alloc(0));
+  if (obj.inline !== undefined) return reply.send(Buffer.from(obj.inline, 'base64').subarray(span.start, span.end + 1));
   return reply.send(readObjectData(obj.chunks, span, ctx.deps.chunks, ctx.requestId));
 }

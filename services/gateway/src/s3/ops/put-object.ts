@@ -1,11 +1,20 @@
 import { S3Error, extractObjectHeaders, validateObjectKey } from '@vaultx/s3-protocol';
-import type { ObjectRecord } from '@vaultx/metadata-client';
+import type { ChunkRef, ObjectRecord } from '@vaultx/metadata-client';
 import { checksumHeaderName } from '@vaultx/sigv4';
 import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
 import { openPayload } from '../payload.ts';
 import { setCommonHeaders } from '../respond.ts';
 import { isStorageClass, nowToTheSecond } from '../object-headers.ts';
 import { writeObjectData } from '../../data/write-object.ts';
+import { BodyDigests, type DigestResult } from '../../data/digests.ts';
+import { collectBody } from '../../data/collect.ts';
+import type { Payload } from '../payload.ts';
+
+async function readInline(payload: Payload, size: number): Promise<{ chunks: ChunkRef[]; inline: Buffer; digests: DigestResult }> {
+  const digests = new BodyDigests({ sha256: payload.needSha256, checksum: payload.checksumAlgorithm });
+  const inline = await collectBody(payload.stream, digests, size, () => new S3Error('IncompleteBody'));
+  return { chunks: [], inline, digests: digests.digest() };
+}
 
 /**
  * PUT /bucket/key — streams the body into chunks, verifies every digest the
@@ -22,14 +31,19 @@ export async function putObject(ctx: S3Context) {
 
   const { config, chunks, metadata } = ctx.deps;
   const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: config.maxObjectSize, requireLength: true });
-  const written = await writeObjectData(payload.stream, chunks, {
-    chunkSize: config.chunkSize,
-    sha256: payload.needSha256,
-    checksum: payload.checksumAlgorithm,
-    requestId: ctx.requestId,
-    maxSize: config.maxObjectSize,
-    onTooLarge: () => new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: config.maxObjectSize }),
-  });
+  const size = payload.declaredLength;
+  const inline = size !== undefined && size > 0 && size <= config.inlineMaxBytes;
+  // Small objects live with their metadata: one durable write instead of a chunk file plus a record.
+  const written: { chunks: ChunkRef[]; digests: DigestResult; inline?: Buffer } = inline
+    ? await readInline(payload, size)
+    : await writeObjectData(payload.stream, chunks, {
+        chunkSize: config.chunkSize,
+        sha256: payload.needSha256,
+        checksum: payload.checksumAlgorithm,
+        requestId: ctx.requestId,
+        maxSize: config.maxObjectSize,
+        onTooLarge: () => new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: config.maxObjectSize }),
+      });
   const checksum = payload.verify(written.digests);
 
   const record: ObjectRecord = {
@@ -44,6 +58,7 @@ export async function putObject(ctx: S3Context) {
     userMeta,
     checksum,
     chunks: written.chunks,
+    inline: written.inline?.toString('base64'),
   };
   await metadata.putObject(
     { record, ifMatch: header(ctx, 'if-match'), ifNoneMatch: header(ctx, 'if-none-match') },
