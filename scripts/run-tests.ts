@@ -10,7 +10,8 @@
  * Usage: node --import tsx scripts/run-tests.ts [substring ...]
  *   Each argument keeps only the files whose path contains it
  *   (e.g. `pnpm test test/e2e/sdk`). Env: VAULTX_TEST_CONCURRENCY (default 2),
- *   VAULTX_TEST_TIMEOUT_MS (default 300000).
+ *   VAULTX_TEST_TIMEOUT_MS (default 600000; it bounds each test file as a whole,
+ *   while e2e tests bound themselves at 120 s each via itWithLogs).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
@@ -64,7 +65,7 @@ if (files.length === 0) {
 }
 
 const concurrency = Number(process.env.VAULTX_TEST_CONCURRENCY ?? 2) || 2;
-const timeoutMs = Number(process.env.VAULTX_TEST_TIMEOUT_MS ?? 300_000) || 300_000;
+const timeoutMs = Number(process.env.VAULTX_TEST_TIMEOUT_MS ?? 600_000) || 600_000;
 
 console.log(`# running ${files.length} test file(s), concurrency ${concurrency}`);
 for (const f of files) console.log(`#   ${f}`);

@@ -40,6 +40,14 @@ if ((${#missing[@]} > 0)); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# zstd-napi (chunk compression) builds its native module from source at install
+# (its prebuilt download is unreachable): point node-gyp at the installed Node
+# headers instead of letting it download them. Without them the build fails,
+# pnpm skips the optional module, and chunks fall back to DEFLATE.
+if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node_api.h ]]; then
+  export npm_config_nodedir=/usr
+fi
+
 if [[ -f pnpm-lock.yaml ]]; then
   pnpm install --frozen-lockfile
 else

@@ -19,6 +19,7 @@ stop_redis() {
 }
 trap stop_redis EXIT
 
-pnpm test "$@"
+# -s: no pnpm banner or ELIFECYCLE line after the runner's closing `N passed, N failed`
+pnpm -s test "$@"
 status=$?
 exit $status

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startVaultx, wirings, itWithLogs, awsCli, curl, bucketName, sleep, type Vaultx, type ExecResult } from './harness.ts';
+import { startVaultx, wirings, itWithLogs, awsCli, curl, bucketName, sleep, withLogs, type Vaultx, type ExecResult } from './harness.ts';
 import { md5Hex } from './lib/checksums.ts';
 
 function ok(r: ExecResult, what = 'aws'): ExecResult {
@@ -45,11 +45,11 @@ for (const wiring of wirings()) {
     const bucket = bucketName('cli');
     const aws = (...args: string[]) => awsCli(v, args, { cwd: work });
 
-    before(async () => {
+    before(withLogs(() => v, async () => {
       v = await startVaultx({ wiring });
       work = mkdtempSync(join(tmpdir(), 'vaultx-e2e-cli-work-'));
       ok(await aws('s3', 'mb', `s3://${bucket}`));
-    });
+    }));
     after(async () => {
       await v?.dispose();
       if (work) rmSync(work, { recursive: true, force: true });
@@ -293,7 +293,7 @@ for (const wiring of wirings()) {
     describe('listings', () => {
       const lb = bucketName('list');
       const keys = Array.from({ length: 25 }, (_, i) => `page/key-${String(i).padStart(2, '0')}`);
-      before(async () => {
+      before(withLogs(() => v, async () => {
         ok(await aws('s3', 'mb', `s3://${lb}`));
         const src = join(work, 'list-src');
         mkdirSync(join(src, 'page', 'sub'), { recursive: true });
@@ -304,7 +304,7 @@ for (const wiring of wirings()) {
         for (const n of ['a b.txt', 'c&d.txt', 'ü é.txt', 'pct%41.txt']) writeFileSync(join(src, 'enc', n), n);
         writeFileSync(join(src, 'other'), 'o');
         ok(await aws('s3', 'sync', src, `s3://${lb}/`));
-      });
+      }));
 
       test('list-objects-v2 --prefix --delimiter', async () => {
         const r = json(await aws('s3api', 'list-objects-v2', '--bucket', lb, '--prefix', 'page/', '--delimiter', '/', '--no-paginate'));

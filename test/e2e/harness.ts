@@ -76,10 +76,12 @@ export interface Vaultx {
   logFiles: string[];
   /** SIGTERM every process, wait for them to exit (SIGKILL after 15 s) */
   stop(): Promise<void>;
-  /** send a signal to every server process at once */
-  kill(signal: NodeJS.Signals): void;
+  /** send a signal to every server process at once, or only to the one named (split: 'metadata', 'chunk-store', 'gateway') */
+  kill(signal: NodeJS.Signals, only?: string): void;
   /** wait until every process has exited (after kill) */
   waitExit(): Promise<void>;
+  /** wait until the named process has exited */
+  waitExitOf(name: string): Promise<void>;
   /** stop (if running), then start again on the same ports and data directory */
   restart(): Promise<void>;
   /** stop, then remove the data directory if the harness created it */
@@ -300,7 +302,13 @@ export async function startVaultx(opts: StartOptions): Promise<Vaultx> {
     }
   }
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    // the error carries the log tail; do not leave the temp dir behind
+    if (created && !process.env.VAULTX_E2E_KEEP) rmSync(dirname(dataDir), { recursive: true, force: true });
+    throw err;
+  }
 
   const v: Vaultx = {
     wiring: opts.wiring,
@@ -322,10 +330,13 @@ export async function startVaultx(opts: StartOptions): Promise<Vaultx> {
     logFile: logFiles[logFiles.length - 1],
     logFiles,
     stop,
-    kill(signal) {
-      for (const p of procs) if (p.alive) p.child.kill(signal);
+    kill(signal, only) {
+      for (const p of procs) if (p.alive && (only === undefined || p.spec.name === only)) p.child.kill(signal);
     },
     waitExit,
+    async waitExitOf(name) {
+      await Promise.all(procs.filter((p) => p.spec.name === name).map((p) => p.exited));
+    },
     async restart() {
       if (procs.some((p) => p.alive)) await stop();
       await start();
@@ -348,7 +359,7 @@ export async function startVaultx(opts: StartOptions): Promise<Vaultx> {
  */
 export function itWithLogs(getV: () => Vaultx | undefined) {
   return (name: string, fn: (t: TestContext) => Promise<void> | void, options: { timeout?: number; skip?: boolean | string } = {}) =>
-    it(name, options, async (t) => {
+    it(name, { timeout: 120_000, ...options }, async (t) => {
       try {
         await fn(t);
       } catch (err) {
@@ -361,6 +372,23 @@ export function itWithLogs(getV: () => Vaultx | undefined) {
         throw err;
       }
     });
+}
+
+/** Wraps a hook body so that a failure carries the server's log tail. Usage: before(withLogs(() => v, async () => {...})). */
+export function withLogs(getV: () => Vaultx | undefined, fn: () => Promise<void> | void): () => Promise<void> {
+  return async () => {
+    try {
+      await fn();
+    } catch (err) {
+      const v = getV();
+      if (v && err instanceof Error) {
+        const t = `\n${v.logTail(30)}`;
+        err.message += t;
+        if (err.stack) err.stack += t;
+      }
+      throw err;
+    }
+  };
 }
 
 let counter = 0;

@@ -6,8 +6,9 @@
 import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, PutObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startVaultx, wirings, itWithLogs, s3Client, bucketName, type Vaultx } from './harness.ts';
+import { readFileSync } from 'node:fs';
+import { CreateBucketCommand, PutObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startVaultx, wirings, itWithLogs, s3Client, bucketName, withLogs, type Vaultx } from './harness.ts';
 
 interface Sample {
   name: string;
@@ -44,10 +45,10 @@ for (const wiring of wirings()) {
     const test = itWithLogs(() => v);
     const bucket = bucketName('health');
 
-    before(async () => {
+    before(withLogs(() => v, async () => {
       v = await startVaultx({ wiring });
       s3 = s3Client(v);
-    });
+    }));
     after(async () => {
       s3?.destroy();
       await v?.dispose();
@@ -110,6 +111,76 @@ for (const wiring of wirings()) {
     });
 
     if (wiring === 'split') {
+      test('a dead metadata service: gateway stays alive, is not ready, answers S3 quickly with a 503 in XML; all recovers', async () => {
+        const pid = v.pids;
+        v.kill('SIGKILL', 'metadata');
+        try {
+          await new Promise((r) => setTimeout(r, 300));
+          const live = await fetch(`http://127.0.0.1:${v.healthPorts.admin}/health/liveness`);
+          assert.equal(live.status, 200);
+          await live.arrayBuffer();
+          let ready = 200;
+          for (let i = 0; i < 50 && ready === 200; i++) {
+            const r = await fetch(`http://127.0.0.1:${v.healthPorts.admin}/health/readiness`);
+            ready = r.status;
+            await r.arrayBuffer();
+            if (ready === 200) await new Promise((res) => setTimeout(res, 100));
+          }
+          assert.equal(ready, 503, 'gateway still claims readiness with its metadata service down');
+          const t0 = Date.now();
+          const res = await fetch(`${v.endpoint}/${bucket}/m0`, { signal: AbortSignal.timeout(15_000) }).catch((e: Error) => e);
+          assert.ok(!(res instanceof Error), `S3 request failed instead of answering: ${res}`);
+          const text = await (res as Response).text();
+          assert.ok(Date.now() - t0 < 10_000, 'took more than 10 s');
+          // anonymous: refused before any lookup
+          assert.equal((res as Response).status, 403, text);
+          const signed = s3Client(v);
+          try {
+            const e = await signed.send(new GetObjectCommand({ Bucket: bucket, Key: 'm0' })).then(
+              () => undefined,
+              (err: any) => err,
+            );
+            assert.ok(e, 'GetObject succeeded without its metadata service');
+            assert.equal(e.$metadata?.httpStatusCode, 503, `${e.$metadata?.httpStatusCode} ${e.name}: ${e.message}`);
+            assert.equal(e.name, 'ServiceUnavailable');
+          } finally {
+            signed.destroy();
+          }
+          assert.ok(v.pids.length === pid.length - 1, 'gateway or chunk-store died too');
+        } finally {
+          await v.restart();
+        }
+        const g = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'm0' }));
+        assert.equal((await g.Body?.transformToByteArray())?.length, 200_000);
+      }, { timeout: 120_000 });
+
+      test('a dead chunk-store: GET and PUT get a quick 503 ServiceUnavailable; the failed PUT leaves nothing', async () => {
+        v.kill('SIGKILL', 'chunk-store');
+        await v.waitExitOf('chunk-store');
+        const signed = s3Client(v);
+        let restarted = false;
+        try {
+          const t0 = Date.now();
+          const g = await signed.send(new GetObjectCommand({ Bucket: bucket, Key: 'm1' })).then(() => undefined, (err: any) => err);
+          assert.ok(g, 'GetObject succeeded without a chunk-store');
+          assert.equal(g.$metadata?.httpStatusCode, 503, `${g.$metadata?.httpStatusCode} ${g.name}: ${g.message}`);
+          assert.equal(g.name, 'ServiceUnavailable');
+          const p = await signed.send(new PutObjectCommand({ Bucket: bucket, Key: 'while-down', Body: randomBytes(100_000) })).then(() => undefined, (err: any) => err);
+          assert.ok(p, 'PutObject succeeded without a chunk-store');
+          assert.equal(p.$metadata?.httpStatusCode, 503, `${p.$metadata?.httpStatusCode} ${p.name}: ${p.message}`);
+          assert.ok(Date.now() - t0 < 30_000, 'too slow to give up');
+          await v.restart();
+          restarted = true;
+        } finally {
+          signed.destroy();
+          if (!restarted) await v.restart();
+        }
+        const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'while-down' })).then(() => 200, (err: any) => err.$metadata?.httpStatusCode);
+        assert.equal(h, 404, 'a PUT that failed left an object behind');
+        const g2 = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'm1' }));
+        assert.equal((await g2.Body?.transformToByteArray())?.length, 200_000);
+      }, { timeout: 120_000 });
+
       test('the internal services count the requests the gateway sends them', async () => {
         const g = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'm0' }));
         await g.Body?.transformToByteArray();
@@ -121,5 +192,46 @@ for (const wiring of wirings()) {
         }
       });
     }
+  });
+}
+
+for (const wiring of wirings()) {
+  describe(`request ids in logs (${wiring})`, () => {
+    let v: Vaultx;
+    let s3: S3Client;
+    const test = itWithLogs(() => v);
+    const bucket = bucketName('reqid');
+
+    before(withLogs(() => v, async () => {
+      v = await startVaultx({ wiring, env: { VAULTX_LOG_LEVEL: 'info' } });
+      s3 = s3Client(v);
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    }));
+    after(async () => {
+      s3?.destroy();
+      await v?.dispose();
+    });
+
+    test('every S3 request is logged with the x-amz-request-id it answered with, across service hops', async () => {
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'traced', Body: randomBytes(50_000) }));
+      const id = put.$metadata.requestId;
+      assert.ok(id, 'no x-amz-request-id on the response');
+      const miss = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'absent' })).catch((e) => e);
+      const missId = miss?.$metadata?.requestId;
+      assert.ok(missId && missId !== id, 'request ids must differ per request');
+      // logs are written asynchronously
+      const deadline = Date.now() + 3000;
+      const logged = (file: string, needle: string) => {
+        try {
+          return readFileSync(file, 'utf8').includes(needle);
+        } catch {
+          return false;
+        }
+      };
+      const want = wiring === 'single' ? [v.logFile] : v.logFiles; // split: gateway, metadata and chunk-store all saw the PUT
+      while (Date.now() < deadline && !(want.every((f) => logged(f, id as string)) && logged(v.logFile, missId))) await new Promise((r) => setTimeout(r, 100));
+      for (const f of want) assert.ok(logged(f, id as string), `request id ${id} not in ${f}`);
+      assert.ok(logged(v.logFile, missId), `request id ${missId} of the 404 not logged`);
+    });
   });
 }

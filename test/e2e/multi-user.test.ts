@@ -19,7 +19,7 @@ import {
   DeleteObjectsCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { startVaultx, wirings, itWithLogs, s3Client, bucketName, adminRequest, awsCli, type Vaultx, type Credentials } from './harness.ts';
+import { startVaultx, wirings, itWithLogs, s3Client, bucketName, adminRequest, awsCli, withLogs, type Vaultx, type Credentials } from './harness.ts';
 
 async function denied(p: Promise<unknown>, what: string, code = 'AccessDenied', status = 403): Promise<void> {
   try {
@@ -65,12 +65,12 @@ for (const wiring of wirings()) {
     const rootBucket = bucketName('root');
     const bobBucket = bucketName('bob');
 
-    before(async () => {
+    before(withLogs(() => v, async () => {
       v = await startVaultx({ wiring });
       root = s3Client(v);
       await root.send(new CreateBucketCommand({ Bucket: rootBucket }));
       await root.send(new PutObjectCommand({ Bucket: rootBucket, Key: 'secret.txt', Body: 'root only' }));
-    });
+    }));
     after(async () => {
       root?.destroy();
       bob?.destroy();

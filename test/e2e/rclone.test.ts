@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startVaultx, wirings, itWithLogs, rclone, bucketName, s3Client, type Vaultx, type ExecResult } from './harness.ts';
+import { startVaultx, wirings, itWithLogs, rclone, bucketName, s3Client, withLogs, type Vaultx, type ExecResult } from './harness.ts';
 import { ListObjectsV2Command, HeadBucketCommand } from '@aws-sdk/client-s3';
 
 function ok(r: ExecResult): ExecResult {
@@ -54,12 +54,12 @@ for (const wiring of wirings()) {
     const test = itWithLogs(() => v);
     const bucket = bucketName('rclone');
 
-    before(async () => {
+    before(withLogs(() => v, async () => {
       v = await startVaultx({ wiring });
       work = mkdtempSync(join(tmpdir(), 'vaultx-e2e-rclone-work-'));
       src = join(work, 'src');
       files = makeTree(src);
-    });
+    }));
     after(async () => {
       await v?.dispose();
       if (work) rmSync(work, { recursive: true, force: true });

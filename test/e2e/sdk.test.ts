@@ -24,7 +24,7 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { startVaultx, wirings, itWithLogs, s3Client, bucketName, createUserWithKey, type Vaultx } from './harness.ts';
+import { startVaultx, wirings, itWithLogs, s3Client, bucketName, createUserWithKey, withLogs, type Vaultx } from './harness.ts';
 import { raw } from './lib/raw.ts';
 import { b64, md5Hex } from './lib/checksums.ts';
 
@@ -66,11 +66,11 @@ for (const wiring of wirings()) {
     const test = itWithLogs(() => v);
     const bucket = bucketName('sdk');
 
-    before(async () => {
+    before(withLogs(() => v, async () => {
       v = await startVaultx({ wiring });
       s3 = s3Client(v);
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    });
+    }));
     after(async () => {
       s3?.destroy();
       await v?.dispose();
@@ -173,10 +173,10 @@ for (const wiring of wirings()) {
         'g h/ünï.txt',
         'g h/lt<gt>.txt',
       ];
-      before(async () => {
+      before(withLogs(() => v, async () => {
         await s3.send(new CreateBucketCommand({ Bucket: lb }));
         await Promise.all(keys.map((k) => s3.send(new PutObjectCommand({ Bucket: lb, Key: k, Body: k }))));
-      });
+      }));
 
       test('everything, sorted, with sizes and etags', async () => {
         const r = await s3.send(new ListObjectsV2Command({ Bucket: lb }));
@@ -254,6 +254,50 @@ for (const wiring of wirings()) {
         const plain = await s3.send(new ListObjectsV2Command({ Bucket: lb, Prefix: 'g h/' }));
         assert.deepEqual(plain.Contents?.map((c) => c.Key).sort(), keys.filter((k) => k.startsWith('g h/')).sort());
       });
+    });
+
+    test('awkward keys round-trip through PUT, GET, HEAD, list, copy and delete', async () => {
+      const keys = [
+        'plus+sign',
+        'percent%2Fencoded',
+        'q?x=1&y=2',
+        'hash#frag',
+        'dbl//slash',
+        '/leading-slash',
+        'trailing-space ',
+        'dots/../up',
+        './dot',
+        'tab\tkey',
+        'emoji 🎉',
+        'ü/ñ/日本語',
+        '&amp;<xml>"quoted"\'',
+        'semi;colon,comma=eq@at$dollar',
+        '~tilde*star(paren)!bang',
+      ];
+      const b = bucketName('keys');
+      await s3.send(new CreateBucketCommand({ Bucket: b }));
+      for (const k of keys) {
+        await s3.send(new PutObjectCommand({ Bucket: b, Key: k, Body: `body of ${k}` }));
+        const g = await s3.send(new GetObjectCommand({ Bucket: b, Key: k }));
+        assert.equal((await bytesOf(g.Body)).toString(), `body of ${k}`, JSON.stringify(k));
+        const h = await s3.send(new HeadObjectCommand({ Bucket: b, Key: k }));
+        assert.equal(h.ContentLength, Buffer.byteLength(`body of ${k}`), JSON.stringify(k));
+      }
+      const l = await s3.send(new ListObjectsV2Command({ Bucket: b }));
+      const sorted = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      assert.deepEqual(l.Contents?.map((c) => c.Key), sorted);
+      const enc = await s3.send(new ListObjectsV2Command({ Bucket: b, EncodingType: 'url' }));
+      assert.deepEqual(enc.Contents?.map((c) => decodeURIComponent((c.Key as string).replace(/\+/g, ' '))), sorted);
+      for (const k of keys) {
+        await s3.send(new CopyObjectCommand({ Bucket: b, Key: `copy/${k}`, CopySource: `${b}/${encodeURIComponent(k)}` }));
+        const g = await s3.send(new GetObjectCommand({ Bucket: b, Key: `copy/${k}` }));
+        assert.equal((await bytesOf(g.Body)).toString(), `body of ${k}`, `copy of ${JSON.stringify(k)}`);
+      }
+      await s3.send(new DeleteObjectsCommand({ Bucket: b, Delete: { Objects: keys.map((Key) => ({ Key: `copy/${Key}` })) } }));
+      for (const k of keys) await s3.send(new DeleteObjectCommand({ Bucket: b, Key: k }));
+      const empty = await s3.send(new ListObjectsV2Command({ Bucket: b }));
+      assert.equal(empty.KeyCount, 0, JSON.stringify(empty.Contents?.map((c) => c.Key)));
+      await s3.send(new DeleteBucketCommand({ Bucket: b }));
     });
 
     test('DeleteObject and DeleteObjects (a missing key is reported deleted)', async () => {

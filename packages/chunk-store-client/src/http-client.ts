@@ -4,7 +4,20 @@
 import { Readable } from 'node:stream';
 import { S3Error } from '@vaultx/s3-protocol';
 import { InternalHttp, REQUEST_ID_HEADER } from '@vaultx/service-kit';
-import type { ChunkContext, ChunkStoreApi, PutChunkResult } from './api.ts';
+import type {
+  ChunkContext,
+  ChunkListing,
+  ChunkStat,
+  ChunkStoreApi,
+  ChunkStoreMaintenanceApi,
+  DeleteIfIdleResult,
+  PutChunkOptions,
+  PutChunkResult,
+  VerifyChunkResult,
+} from './api.ts';
+
+export const CONTENT_TYPE_HINT_HEADER = 'x-vaultx-content-type';
+export const EXPECTED_ID_HEADER = 'x-vaultx-expected-id';
 
 function ctxHeaders(ctx?: ChunkContext): Record<string, string> {
   return ctx?.requestId ? { [REQUEST_ID_HEADER]: ctx.requestId } : {};
@@ -20,18 +33,27 @@ async function errorFrom(res: { statusCode: number; body: { json(): Promise<unkn
   return new S3Error('InternalError', `chunk-store answered ${res.statusCode}`);
 }
 
-export class ChunkStoreHttpClient implements ChunkStoreApi {
+/** Header values must be plain visible ASCII; anything else is not a useful hint anyway. */
+function headerSafe(v: string): string | undefined {
+  return /^[\x20-\x7e]{1,256}$/.test(v) ? v : undefined;
+}
+
+export class ChunkStoreHttpClient implements ChunkStoreApi, ChunkStoreMaintenanceApi {
   private readonly http: InternalHttp;
 
   constructor(baseUrl: string) {
     this.http = new InternalHttp(baseUrl, 'chunk-store');
   }
 
-  async putChunk(body: AsyncIterable<Buffer>, ctx?: ChunkContext): Promise<PutChunkResult> {
+  async putChunk(body: AsyncIterable<Buffer>, opts?: PutChunkOptions): Promise<PutChunkResult> {
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', ...ctxHeaders(opts) };
+    const hint = opts?.contentType !== undefined ? headerSafe(opts.contentType) : undefined;
+    if (hint) headers[CONTENT_TYPE_HINT_HEADER] = hint;
+    if (opts?.expectedId) headers[EXPECTED_ID_HEADER] = opts.expectedId;
     const res = await this.http.request({
       method: 'PUT',
       path: '/v1/chunks',
-      headers: { 'content-type': 'application/octet-stream', ...ctxHeaders(ctx) },
+      headers,
       body: body instanceof Readable ? body : Readable.from(body),
     });
     if (res.statusCode !== 200) throw await errorFrom(res);
@@ -46,7 +68,7 @@ export class ChunkStoreHttpClient implements ChunkStoreApi {
     return res.body;
   }
 
-  async statChunk(id: string, ctx?: ChunkContext): Promise<{ size: number } | undefined> {
+  async statChunk(id: string, ctx?: ChunkContext): Promise<ChunkStat | undefined> {
     const res = await this.http.request({ method: 'HEAD', path: `/v1/chunks/${id}`, headers: ctxHeaders(ctx) });
     await res.body.dump();
     if (res.statusCode === 404) return undefined;
@@ -58,6 +80,31 @@ export class ChunkStoreHttpClient implements ChunkStoreApi {
     const res = await this.http.request({ method: 'DELETE', path: `/v1/chunks/${id}`, headers: ctxHeaders(ctx) });
     if (res.statusCode !== 204) throw await errorFrom(res);
     await res.body.dump();
+  }
+
+  async verifyChunk(id: string, ctx?: ChunkContext): Promise<VerifyChunkResult> {
+    const res = await this.http.request({ method: 'POST', path: `/v1/chunks/${id}/verify`, headers: ctxHeaders(ctx) });
+    if (res.statusCode !== 200) throw await errorFrom(res);
+    return (await res.body.json()) as VerifyChunkResult;
+  }
+
+  async listChunks(opts: { after?: string; limit?: number }, ctx?: ChunkContext): Promise<ChunkListing> {
+    const q = new URLSearchParams();
+    if (opts.after !== undefined) q.set('after', opts.after);
+    if (opts.limit !== undefined) q.set('limit', String(opts.limit));
+    const res = await this.http.request({ method: 'GET', path: `/v1/chunks?${q.toString()}`, headers: ctxHeaders(ctx) });
+    if (res.statusCode !== 200) throw await errorFrom(res);
+    return (await res.body.json()) as ChunkListing;
+  }
+
+  async deleteChunkIfIdle(id: string, olderThanMs: number, ctx?: ChunkContext): Promise<DeleteIfIdleResult> {
+    const res = await this.http.request({
+      method: 'POST',
+      path: `/v1/chunks/${id}/delete-if-idle?olderThanMs=${Math.max(0, Math.floor(olderThanMs))}`,
+      headers: ctxHeaders(ctx),
+    });
+    if (res.statusCode !== 200) throw await errorFrom(res);
+    return (await res.body.json()) as DeleteIfIdleResult;
   }
 
   close(): Promise<void> {

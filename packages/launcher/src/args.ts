@@ -1,4 +1,4 @@
-export const SERVICE_NAMES = ['gateway', 'metadata', 'chunk-store'] as const;
+export const SERVICE_NAMES = ['gateway', 'metadata', 'chunk-store', 'lifecycle'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export class UsageError extends Error {}
@@ -10,7 +10,7 @@ export function parseServices(argv: string[]): Set<ServiceName> {
     const a = argv[i]!;
     if (a.startsWith('--services=')) spec = a.slice('--services='.length);
     else if (a === '--services') spec = argv[++i] ?? '';
-    else if (a === '--help' || a === '-h') throw new UsageError('usage: vaultx [--services=all|gateway,metadata,chunk-store]');
+    else if (a === '--help' || a === '-h') throw new UsageError('usage: vaultx [--services=all|gateway,metadata,chunk-store,lifecycle]');
     else throw new UsageError(`unknown argument: ${a}`);
   }
   if (spec === 'all') return new Set(SERVICE_NAMES);

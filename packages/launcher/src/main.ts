@@ -2,6 +2,8 @@
  * The `vaultx` entry point: runs any set of services in one process.
  *   --services=all                      everything in-process (the default)
  *   --services=metadata | chunk-store   one internal service on its own port
+ *   --services=lifecycle                the chunk collector (and later jobs), reaching the
+ *                                       others at VAULTX_METADATA_URL / VAULTX_CHUNK_STORE_URL
  *   --services=gateway                  the S3 + admin endpoints, reaching the
  *                                       others at VAULTX_METADATA_URL / VAULTX_CHUNK_STORE_URL
  * Services in the same process call each other directly; across processes

@@ -7,10 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { createServiceApp, type Config, type Logger, type ReadinessCheck } from '@vaultx/service-kit';
 import { openFileChunkBackend, openLmdbKv } from '@vaultx/storage';
 import { createMetadataHttpClient, createMetadataLocalClient, type MetadataApi } from '@vaultx/metadata-client';
-import { ChunkStoreHttpClient, type ChunkStoreApi } from '@vaultx/chunk-store-client';
+import { ChunkStoreHttpClient, type ChunkStoreFullApi } from '@vaultx/chunk-store-client';
 import { MetadataService, registerMetadataRoutes } from '@vaultx/metadata';
-import { ChunkStoreService, registerChunkRoutes } from '@vaultx/chunk-store';
+import { ChunkStoreService, defaultCodecWorkers, registerChunkRoutes } from '@vaultx/chunk-store';
 import { startGateway } from '@vaultx/gateway';
+import { createLifecycleHttpClient, createLifecycleLocalClient, type LifecycleApi } from '@vaultx/lifecycle-client';
+import { LifecycleService, registerLifecycleRoutes } from '@vaultx/lifecycle';
 import type { ServiceName } from './args.ts';
 import type { ResolvedCredentials } from './credentials.ts';
 
@@ -34,7 +36,7 @@ export async function startServices(opts: StartOptions): Promise<Running> {
   const { services, config, logger, creds } = opts;
   const closers: (() => Promise<void>)[] = [];
   let metadata: MetadataApi | undefined;
-  let chunks: ChunkStoreApi | undefined;
+  let chunks: ChunkStoreFullApi | undefined;
 
   if (services.has('metadata')) {
     const kv = await openLmdbKv(join(config.dataDir, 'metadata'));
@@ -54,7 +56,12 @@ export async function startServices(opts: StartOptions): Promise<Running> {
   if (services.has('chunk-store')) {
     const backend = await openFileChunkBackend(join(config.dataDir, 'chunks'));
     closers.push(() => backend.close());
-    const svc = new ChunkStoreService(backend);
+    const svc = new ChunkStoreService(backend, {
+      logger: logger.child({ service: 'chunk-store' }),
+      maxChunkSize: Math.max(config.chunkSize, 64 * 1024 * 1024),
+      workers: config.chunkWorkers ?? defaultCodecWorkers(),
+    });
+    closers.push(() => svc.close());
     chunks = svc;
     if (!services.has('gateway')) {
       const check: ReadinessCheck = { name: 'chunk-backend', check: () => svc.check() };
@@ -65,7 +72,43 @@ export async function startServices(opts: StartOptions): Promise<Running> {
     }
   }
 
+  let lifecycle: LifecycleApi | undefined;
+  if (services.has('lifecycle')) {
+    // The chunk collector needs the metadata and the chunk store: in-process when
+    // they run here, else over HTTP.
+    let lcMetadata = metadata;
+    if (!lcMetadata) {
+      if (!config.metadataUrl) throw new Error('lifecycle without an in-process metadata service needs VAULTX_METADATA_URL');
+      lcMetadata = createMetadataHttpClient(config.metadataUrl);
+    }
+    let lcChunks = chunks;
+    if (!lcChunks) {
+      if (!config.chunkStoreUrl) throw new Error('lifecycle without an in-process chunk store needs VAULTX_CHUNK_STORE_URL');
+      const client = new ChunkStoreHttpClient(config.chunkStoreUrl);
+      closers.push(() => client.close());
+      lcChunks = client;
+    }
+    const svc = new LifecycleService({
+      metadata: lcMetadata,
+      chunks: lcChunks,
+      logger: logger.child({ service: 'lifecycle' }),
+      gcGraceSeconds: config.gcGraceSeconds,
+      gcIntervalSeconds: config.gcIntervalSeconds,
+    });
+    svc.start();
+    closers.unshift(async () => svc.stop());
+    lifecycle = createLifecycleLocalClient(svc);
+    if (!services.has('gateway')) {
+      const app = createServiceApp({ service: 'lifecycle', logger: logger.child({ service: 'lifecycle' }), health: { checks: [] } });
+      registerLifecycleRoutes(app, svc);
+      await listen(app, config, config.lifecyclePort, logger, 'lifecycle');
+      closers.unshift(() => app.close());
+    }
+  }
+
   if (services.has('gateway')) {
+    // Optional: without a lifecycle service the admin API answers 503 to gc/run.
+    if (!lifecycle && config.lifecycleUrl) lifecycle = createLifecycleHttpClient(config.lifecycleUrl);
     if (!metadata) {
       if (!config.metadataUrl) throw new Error('gateway without an in-process metadata service needs VAULTX_METADATA_URL');
       metadata = createMetadataHttpClient(config.metadataUrl);
@@ -76,7 +119,7 @@ export async function startServices(opts: StartOptions): Promise<Running> {
       closers.push(() => client.close());
       chunks = client;
     }
-    const gw = await startGateway({ config, logger, metadata, chunks, adminToken: creds.adminToken });
+    const gw = await startGateway({ config, logger, metadata, chunks, lifecycle, adminToken: creds.adminToken });
     closers.unshift(() => gw.close());
   }
 

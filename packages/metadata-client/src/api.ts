@@ -183,6 +183,33 @@ export const metadataMethods = {
       nextUploadIdMarker: z.string().optional(),
     }),
   },
+
+  // ---- chunk collection (services/lifecycle; see services/metadata/src/gc.ts) ----
+  /** g/ entries (chunks whose reference count dropped to 0) in id order, those older than minAgeMs. */
+  listGcCandidates: {
+    input: z.object({
+      after: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+      minAgeMs: z.number().int().min(0).optional(),
+    }),
+    output: z.object({
+      candidates: z.array(z.object({ id: z.string(), since: z.string() })),
+      /** Where the next page starts (exclusive); absent on the last page. */
+      next: z.string().optional(),
+    }),
+  },
+  /** Reference count of each chunk (0 = none) and, when it is a GC candidate, for how long (metadata clock). */
+  getChunkRefs: {
+    input: z.object({ ids: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(10_000) }),
+    output: z.object({
+      chunks: z.array(z.object({ id: z.string(), refs: z.number().int(), gcAgeMs: z.number().optional() })),
+    }),
+  },
+  /** Drops g/<id> in an update that re-checks r/<id> is absent; `referenced` when it is not. */
+  dropGcCandidate: {
+    input: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }),
+    output: z.object({ dropped: z.boolean(), referenced: z.boolean() }),
+  },
 } as const;
 
 export type MetadataMethods = typeof metadataMethods;

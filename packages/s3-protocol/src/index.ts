@@ -12,3 +12,4 @@ export * from './range.ts';
 export * from './conditional.ts';
 export * from './object-headers.ts';
 export * from './list-params.ts';
+export * from './multipart-xml.ts';

@@ -21,8 +21,10 @@ const ConfigSchema = z.object({
   VAULTX_ADMIN_PORT: port.default(9001),
   VAULTX_METADATA_PORT: port.default(9100),
   VAULTX_CHUNK_STORE_PORT: port.default(9200),
+  VAULTX_LIFECYCLE_PORT: port.default(9300),
   VAULTX_METADATA_URL: optionalUrl,
   VAULTX_CHUNK_STORE_URL: optionalUrl,
+  VAULTX_LIFECYCLE_URL: optionalUrl,
   VAULTX_DATA_DIR: z.string().min(1).default('./data'),
   VAULTX_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/).default('us-east-1'),
   VAULTX_ROOT_ACCESS_KEY: optionalString.pipe(z.string().min(3).max(128).optional()),
@@ -32,6 +34,12 @@ const ConfigSchema = z.object({
   /** Bytes per chunk; objects are stored as content-addressed chunks of this size. */
   VAULTX_CHUNK_SIZE: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Objects up to this size are stored inline with their metadata instead of as chunks. */
+  /** The chunk collector deletes a chunk only after it has been unreferenced (and untouched) this long. */
+  VAULTX_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(3600),
+  /** Seconds between collector runs (0 = only on demand: POST /admin/v1/gc/run). */
+  VAULTX_GC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(300),
+  /** Worker threads that hash and compress chunks in the chunk store (0 = on the main thread; default: cores − 1, at least 1). */
+  VAULTX_CHUNK_WORKERS: optionalString.pipe(z.coerce.number().int().min(0).max(64).optional()),
   VAULTX_INLINE_MAX_BYTES: z.coerce.number().int().min(0).max(256 * 1024).default(32 * 1024),
   /** Largest single PUT (S3: 5 GiB). */
   VAULTX_MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 * 1024 * 1024),
@@ -43,8 +51,10 @@ export type Config = {
   adminPort: number;
   metadataPort: number;
   chunkStorePort: number;
+  lifecyclePort: number;
   metadataUrl?: string;
   chunkStoreUrl?: string;
+  lifecycleUrl?: string;
   dataDir: string;
   region: string;
   rootAccessKey?: string;
@@ -53,6 +63,10 @@ export type Config = {
   logLevel: string;
   chunkSize: number;
   inlineMaxBytes: number;
+  gcGraceSeconds: number;
+  /** undefined = the default (cores − 1, at least 1). */
+  chunkWorkers?: number;
+  gcIntervalSeconds: number;
   maxObjectSize: number;
 };
 
@@ -74,8 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPort: e.VAULTX_ADMIN_PORT,
     metadataPort: e.VAULTX_METADATA_PORT,
     chunkStorePort: e.VAULTX_CHUNK_STORE_PORT,
+    lifecyclePort: e.VAULTX_LIFECYCLE_PORT,
     metadataUrl: e.VAULTX_METADATA_URL,
     chunkStoreUrl: e.VAULTX_CHUNK_STORE_URL,
+    lifecycleUrl: e.VAULTX_LIFECYCLE_URL,
     dataDir: e.VAULTX_DATA_DIR,
     region: e.VAULTX_REGION,
     rootAccessKey: e.VAULTX_ROOT_ACCESS_KEY,
@@ -84,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.VAULTX_LOG_LEVEL,
     chunkSize: e.VAULTX_CHUNK_SIZE,
     inlineMaxBytes: e.VAULTX_INLINE_MAX_BYTES,
+    gcGraceSeconds: e.VAULTX_GC_GRACE_SECONDS,
+    chunkWorkers: e.VAULTX_CHUNK_WORKERS,
+    gcIntervalSeconds: e.VAULTX_GC_INTERVAL_SECONDS,
     maxObjectSize: e.VAULTX_MAX_OBJECT_SIZE,
   };
 }

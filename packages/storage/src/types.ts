@@ -47,13 +47,9 @@ export interface MetaKV {
   close(): Promise<void>;
 }
 
-/** How a chunk's stored bytes encode its plaintext (see chunk-header.ts). */
-export const ChunkEncoding = { raw: 0, zstd: 1, deflate: 2 } as const;
-export type ChunkEncodingId = (typeof ChunkEncoding)[keyof typeof ChunkEncoding];
-
 /** What a backend keeps beside a chunk's stored bytes (the embedded backend: a 16-byte header). */
 export interface ChunkMeta {
-  /** Encoding id of the stored payload (ChunkEncoding). */
+  /** Encoding id of the stored payload (ChunkEncoding in chunk-header.ts: 0 raw, 1 zstd, 2 deflate). */
   encoding: number;
   /** Plaintext length in bytes. */
   size: number;

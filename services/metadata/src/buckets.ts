@@ -21,6 +21,7 @@ import { S3Error } from '@vaultx/s3-protocol';
 import type { BucketRecord, MetadataInput, MetadataOutput } from '@vaultx/metadata-client';
 import type { KvValue } from '@vaultx/storage';
 import { type Ctx, scanPrefix } from './context.ts';
+import { abortBucketUploads } from './uploads.ts';
 import { BUCKETS_PREFIX, bucketKey, objectsPrefix, ownerBucketKey, ownerBucketsPrefix } from './keys.ts';
 
 export const DELETE_MARK_TTL_MS = 60_000;
@@ -121,9 +122,12 @@ export async function deleteBucket(ctx: Ctx, input: MetadataInput<'deleteBucket'
     const next: BucketDoc = { ...doc, deleting: { token, since: ctx.now().toISOString() } };
     return { writes: new Map<string, KvValue | null>([[bk, next]]), result: next };
   });
-  // 2. emptiness (any object; later also in-progress multipart uploads, versions, …)
+  // 2. emptiness (any object; later also versions, …). In-progress multipart
+  //    uploads do not keep a bucket alive (as on S3): they are aborted here,
+  //    while the mark keeps new uploads and parts out.
   let empty = true;
   for await (const _ of scanPrefix(ctx.kv, objectsPrefix(name), 1)) empty = false;
+  if (empty) await abortBucketUploads(ctx, name);
   // 3. unmark, or delete — only while our mark is still the one in place
   const ok = ownerBucketKey(marked.owner, name);
   await ctx.kv.update([bk, ok], (cur) => {

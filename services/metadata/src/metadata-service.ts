@@ -8,8 +8,10 @@ import type { CallContext, MetadataApi, MetadataInput, MetadataOutput } from '@v
 import type { MetaKV } from '@vaultx/storage';
 import { createBucket, deleteBucket, getBucket, listBuckets } from './buckets.ts';
 import type { Ctx } from './context.ts';
+import { dropGcCandidate, getChunkRefs, listGcCandidates } from './gc.ts';
 import { listObjects } from './listing.ts';
 import { deleteObject, getObject, putObject } from './objects.ts';
+import { abortUpload, completeUpload, createUpload, getUpload, listParts, listUploads, putPart } from './uploads.ts';
 import {
   createAccessKey,
   createUser,
@@ -92,5 +94,37 @@ export class MetadataService implements MetadataApi {
   }
   ensureRootUser(input: MetadataInput<'ensureRootUser'>, _ctx?: CallContext): Promise<MetadataOutput<'ensureRootUser'>> {
     return ensureRootUser(this.ctx, input);
+  }
+
+  createUpload(input: MetadataInput<'createUpload'>, _ctx?: CallContext): Promise<MetadataOutput<'createUpload'>> {
+    return createUpload(this.ctx, input);
+  }
+  getUpload(input: MetadataInput<'getUpload'>, _ctx?: CallContext): Promise<MetadataOutput<'getUpload'>> {
+    return getUpload(this.ctx, input);
+  }
+  putPart(input: MetadataInput<'putPart'>, _ctx?: CallContext): Promise<MetadataOutput<'putPart'>> {
+    return putPart(this.ctx, input);
+  }
+  listParts(input: MetadataInput<'listParts'>, _ctx?: CallContext): Promise<MetadataOutput<'listParts'>> {
+    return listParts(this.ctx, input);
+  }
+  completeUpload(input: MetadataInput<'completeUpload'>, _ctx?: CallContext): Promise<MetadataOutput<'completeUpload'>> {
+    return completeUpload(this.ctx, input);
+  }
+  abortUpload(input: MetadataInput<'abortUpload'>, _ctx?: CallContext): Promise<MetadataOutput<'abortUpload'>> {
+    return abortUpload(this.ctx, input);
+  }
+  listUploads(input: MetadataInput<'listUploads'>, _ctx?: CallContext): Promise<MetadataOutput<'listUploads'>> {
+    return listUploads(this.ctx, input);
+  }
+
+  listGcCandidates(input: MetadataInput<'listGcCandidates'>, _ctx?: CallContext): Promise<MetadataOutput<'listGcCandidates'>> {
+    return listGcCandidates(this.ctx, input);
+  }
+  getChunkRefs(input: MetadataInput<'getChunkRefs'>, _ctx?: CallContext): Promise<MetadataOutput<'getChunkRefs'>> {
+    return getChunkRefs(this.ctx, input);
+  }
+  dropGcCandidate(input: MetadataInput<'dropGcCandidate'>, _ctx?: CallContext): Promise<MetadataOutput<'dropGcCandidate'>> {
+    return dropGcCandidate(this.ctx, input);
   }
 }

@@ -131,8 +131,8 @@ export async function raw(t: Target, o: RawOptions): Promise<RawResponse> {
     headers,
     body: o.body === undefined ? undefined : Buffer.from(o.body),
     dispatcher: agent,
-    headersTimeout: 60_000,
-    bodyTimeout: 60_000,
+    headersTimeout: 20_000,
+    bodyTimeout: 20_000,
   });
   const body = Buffer.from(await res.body.arrayBuffer());
   const h: Record<string, string> = {};
@@ -185,7 +185,7 @@ export async function putChunked(
     mode === STREAMING_UNSIGNED_TRAILER
       ? encodeUnsignedChunked(payload, opt)
       : encodeSignedChunked(payload, { signingKey: s.signingKey, dateTime: s.dateTime, scope: s.scope, seedSignature: s.signature }, opt);
-  const res = await request(`${t.endpoint}${encodedPath}`, { method: 'PUT', headers, body, dispatcher: agent });
+  const res = await request(`${t.endpoint}${encodedPath}`, { method: 'PUT', headers, body, dispatcher: agent, headersTimeout: 20_000, bodyTimeout: 20_000 });
   const resBody = Buffer.from(await res.body.arrayBuffer());
   const h: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v ?? '');

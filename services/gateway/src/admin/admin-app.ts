@@ -118,6 +118,17 @@ export function createAdminApp(deps: GatewayDeps, adminToken: string): FastifyIn
           return sendS3Error(reply, e);
         }
       });
+
+      // Runs the chunk collector now (after any run in progress) and returns its summary.
+      admin.post('/gc/run', async (req, reply) => {
+        req.operation = 'AdminRunGc';
+        if (!deps.lifecycle) return fail(reply, 503, 'ServiceUnavailable', 'no lifecycle service here (set VAULTX_LIFECYCLE_URL)');
+        try {
+          return await deps.lifecycle.runGc({}, { requestId: req.id });
+        } catch (e) {
+          return sendS3Error(reply, e);
+        }
+      });
     },
     { prefix: '/admin/v1' },
   );

@@ -27,17 +27,26 @@ function slices(chunks: ChunkRef[], start: number, end: number): Slice[] {
   return out;
 }
 
-export function readObjectData(
+/**
+ * Opens the first chunk before returning, so an unreachable or missing chunk
+ * store fails the request with a proper S3 error instead of a broken body;
+ * later chunks open as the client reads.
+ */
+export async function readObjectData(
   chunks: ChunkRef[],
   range: { start: number; end: number },
   store: ChunkStoreApi,
   requestId: string,
-): Readable {
+): Promise<Readable> {
   const parts = slices(chunks, range.start, range.end);
+  const open = (s: Slice): Promise<Readable> => {
+    const whole = s.start === 0 && s.end === s.size - 1;
+    return store.getChunk(s.id, whole ? undefined : { start: s.start, end: s.end }, { requestId });
+  };
+  const first = parts.length > 0 ? await open(parts[0]!) : undefined;
   async function* generate(): AsyncGenerator<Buffer> {
-    for (const s of parts) {
-      const whole = s.start === 0 && s.end === s.size - 1;
-      const stream = await store.getChunk(s.id, whole ? undefined : { start: s.start, end: s.end }, { requestId });
+    for (let i = 0; i < parts.length; i++) {
+      const stream = i === 0 ? first! : await open(parts[i]!);
       for await (const buf of stream) yield buf as Buffer;
     }
   }

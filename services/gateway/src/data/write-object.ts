@@ -23,7 +23,16 @@ export interface WriteResult {
 export async function writeObjectData(
   source: AsyncIterable<Buffer>,
   chunks: ChunkStoreApi,
-  opts: { chunkSize: number; sha256: boolean; checksum?: ChecksumAlgorithm; requestId: string; maxSize: number; onTooLarge: () => Error },
+  opts: {
+    chunkSize: number;
+    sha256: boolean;
+    checksum?: ChecksumAlgorithm;
+    requestId: string;
+    maxSize: number;
+    onTooLarge: () => Error;
+    /** The object's Content-Type: tells the chunk store not to try compressing images, video, archives... */
+    contentType?: string;
+  },
 ): Promise<WriteResult> {
   const digests = new BodyDigests({ sha256: opts.sha256, checksum: opts.checksum });
   const pending: Promise<ChunkRef>[] = [];
@@ -37,7 +46,7 @@ export async function writeObjectData(
     // The consumer sees a failure through its own read; this listener only keeps
     // an error raised before (or after) it reads from crashing the process.
     pass.on('error', () => undefined);
-    const p = chunks.putChunk(pass, { requestId: opts.requestId }).then((r) => ({ id: r.id, size: r.size }));
+    const p = chunks.putChunk(pass, { requestId: opts.requestId, contentType: opts.contentType }).then((r) => ({ id: r.id, size: r.size }));
     p.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
     pending.push(p);
     currentSize = 0;

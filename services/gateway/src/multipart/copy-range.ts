@@ -11,7 +11,7 @@
  *   checksum. When the whole of a single-part object is copied its ETag (and a
  *   full-object checksum of the same algorithm) are reused and nothing is read.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { ChunkStoreApi } from '@vaultx/chunk-store-client';
 import type { ChunkRef, ObjectRecord } from '@vaultx/metadata-client';
 import type { ChecksumAlgorithm } from '@vaultx/sigv4';
@@ -69,7 +69,7 @@ export async function copyRange(
   const reusableChecksum =
     opts.checksum === undefined ||
     (source.checksum?.algorithm === opts.checksum && source.checksum.type === 'FULL_OBJECT' && !source.checksum.value.includes('-'));
-  if ((whole || source.size === 0) && single && reusableChecksum) {
+  if ((whole || source.size === 0) && single && reusableChecksum && source.inline === undefined) {
     return {
       chunks: source.chunks.slice(),
       size: source.size,
@@ -81,6 +81,17 @@ export async function copyRange(
   const digests = new BodyDigests({ checksum: opts.checksum });
   const chunks: ChunkRef[] = [];
   const ctx = { requestId: opts.requestId };
+  if (source.inline !== undefined) {
+    // A small object kept with its metadata: its piece becomes a chunk (parts always live in chunks).
+    const piece = Buffer.from(source.inline, 'base64').subarray(start, end + 1);
+    digests.update(piece);
+    if (piece.length > 0) {
+      const written = await store.putChunk(Readable.from([piece]), ctx);
+      chunks.push({ id: written.id, size: written.size });
+    }
+    const d = digests.digest();
+    return { chunks, size: d.length, etag: d.md5.toString('hex'), checksum: d.checksum };
+  }
   let offset = 0;
   for (const c of source.chunks) {
     const cStart = offset;

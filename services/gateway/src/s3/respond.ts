@@ -20,7 +20,12 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown, 
   const err = toS3Error(e);
   if (err.status >= 500) req.log.error({ err: e }, 'request failed');
   req.audit.error = err.code;
+  // An operation may have started describing an object (length, ETag...) before failing.
+  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
   setCommonHeaders(req, reply);
+  // An error before the body was read whole: the rest of it is still on the wire,
+  // so the connection cannot carry another request. Close it (as S3 does).
+  if (!req.raw.complete) reply.header('connection', 'close');
   reply.code(err.status);
   if (req.method === 'HEAD' || err.status === 304) {
     // HEAD responses carry no body; the status is all the client gets (as S3).

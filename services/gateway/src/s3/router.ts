@@ -18,6 +18,13 @@ import { putObject } from './ops/put-object.ts';
 import { copyObject } from './ops/copy-object.ts';
 import { getObject } from './ops/get-object.ts';
 import { deleteObject } from './ops/delete-object.ts';
+import { createMultipartUpload } from './ops/create-multipart-upload.ts';
+import { uploadPart } from './ops/upload-part.ts';
+import { uploadPartCopy } from './ops/upload-part-copy.ts';
+import { completeMultipartUpload } from './ops/complete-multipart-upload.ts';
+import { abortMultipartUpload } from './ops/abort-multipart-upload.ts';
+import { listParts } from './ops/list-parts.ts';
+import { listMultipartUploads } from './ops/list-multipart-uploads.ts';
 
 export interface Route {
   operation: string;
@@ -55,6 +62,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
       case 'GET':
         if (sub === 'location') return { operation: 'GetBucketLocation', handler: getBucketLocation };
         if (sub === 'versioning') return { operation: 'GetBucketVersioning', handler: getBucketVersioning };
+        if (sub === 'uploads') return { operation: 'ListMultipartUploads', handler: listMultipartUploads };
         if (sub !== undefined) notImplemented(`GET ?${sub}`);
         if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
         return { operation: 'ListObjects', handler: listObjectsV1 };
@@ -77,18 +85,27 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
   const sub = firstSubresource(q, OBJECT_SUBRESOURCES);
   switch (method) {
     case 'GET':
+      if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
       if (sub !== undefined) notImplemented(`GET object ?${sub}`);
       return { operation: 'GetObject', handler: getObject };
     case 'HEAD':
       return { operation: 'HeadObject', handler: getObject };
     case 'PUT':
-      if (q.has('partNumber') || sub !== undefined) notImplemented(sub !== undefined ? `PUT object ?${sub}` : 'UploadPart');
+      if (sub === 'uploadId') {
+        return headers['x-amz-copy-source'] !== undefined
+          ? { operation: 'UploadPartCopy', handler: uploadPartCopy }
+          : { operation: 'UploadPart', handler: uploadPart };
+      }
+      if (q.has('partNumber') || sub !== undefined) notImplemented(sub !== undefined ? `PUT object ?${sub}` : 'PUT ?partNumber without uploadId');
       if (headers['x-amz-copy-source'] !== undefined) return { operation: 'CopyObject', handler: copyObject };
       return { operation: 'PutObject', handler: putObject };
     case 'DELETE':
+      if (sub === 'uploadId') return { operation: 'AbortMultipartUpload', handler: abortMultipartUpload };
       if (sub !== undefined) notImplemented(`DELETE object ?${sub}`);
       return { operation: 'DeleteObject', handler: deleteObject };
     case 'POST':
+      if (sub === 'uploads') return { operation: 'CreateMultipartUpload', handler: createMultipartUpload };
+      if (sub === 'uploadId') return { operation: 'CompleteMultipartUpload', handler: completeMultipartUpload };
       notImplemented(sub !== undefined ? `POST object ?${sub}` : 'POST object');
     // falls through (unreachable)
     default:

@@ -82,6 +82,8 @@ export async function copyObject(ctx: S3Context) {
     checksum: source.checksum,
     chunks: source.chunks,
     inline: source.inline,
+    // a copy of a multipart object keeps its ETag, so it keeps its parts (GET ?partNumber)
+    ...(source.parts ? { parts: source.parts } : {}),
   };
   const { record: stored } = await ctx.deps.metadata.putObject(
     { record, ifMatch: header(ctx, 'if-match'), ifNoneMatch: header(ctx, 'if-none-match') },

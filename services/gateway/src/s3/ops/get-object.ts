@@ -10,11 +10,28 @@ import { authorizeBucket, header, objectKey, type S3Context } from '../context.t
 import { setCommonHeaders } from '../respond.ts';
 import { setObjectHeaders } from '../object-headers.ts';
 import { readObjectData } from '../../data/read-object.ts';
+import type { ObjectRecord } from '@vaultx/metadata-client';
+import { parsePartNumber } from '../../multipart/params.ts';
 
 const OVERRIDES = [
   'response-content-type', 'response-content-language', 'response-expires',
   'response-cache-control', 'response-content-disposition', 'response-content-encoding',
 ];
+
+/** The byte range of part `n` (undefined range: the whole object); InvalidPartNumber when there is no such part. */
+function partRange(obj: ObjectRecord, n: number): { range?: { start: number; end: number } } {
+  const notSatisfiable = () => new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable', { PartNumberRequested: n, ActualPartCount: obj.parts?.length ?? 1 });
+  if (!obj.parts) {
+    if (n !== 1) throw notSatisfiable();
+    return {};
+  }
+  let start = 0;
+  for (const p of obj.parts) {
+    if (p.partNumber === n) return { range: { start, end: start + p.size - 1 } }; // an empty part: 206 with no bytes
+    start += p.size;
+  }
+  throw notSatisfiable();
+}
 
 /** GET and HEAD /bucket/key — conditional requests, a single Range, response-* overrides. */
 export async function getObject(ctx: S3Context) {
@@ -22,8 +39,11 @@ export async function getObject(ctx: S3Context) {
   validateObjectKey(key);
   const versionId = ctx.addr.query.get('versionId');
   if (versionId !== null && versionId !== 'null') throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
-  const partNumber = ctx.addr.query.get('partNumber');
-  if (partNumber !== null && partNumber !== '1') throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable');
+  const partNumberRaw = ctx.addr.query.get('partNumber');
+  const partNumber = partNumberRaw === null ? null : parsePartNumber(partNumberRaw);
+  if (partNumber !== null && header(ctx, 'range') !== undefined) {
+    throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+  }
   const bucket = await authorizeBucket(ctx);
   const obj = await ctx.deps.metadata.getObject({ bucket: bucket.name, key }, { requestId: ctx.requestId });
   const isHead = ctx.req.method === 'HEAD';
@@ -46,7 +66,9 @@ export async function getObject(ctx: S3Context) {
   }
   if (outcome === 'precondition-failed') throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
 
-  const range = partNumber === null ? parseRange(header(ctx, 'range'), obj.size) : undefined;
+  // ?partNumber=N: a multipart object's part N as a 206 range; a single-part object has only part 1, the whole.
+  const part = partNumber === null ? undefined : partRange(obj, partNumber);
+  const range = partNumber === null ? parseRange(header(ctx, 'range'), obj.size) : part?.range;
   if (range === 'unsatisfiable') {
     throw new S3Error('InvalidRange', undefined, { RangeRequested: header(ctx, 'range'), ActualObjectSize: obj.size });
   }
@@ -57,7 +79,7 @@ export async function getObject(ctx: S3Context) {
     applyResponseOverrides(ctx.addr.query, headers);
     for (const [n, v] of Object.entries(headers)) reply.header(n, v);
   }
-  if (partNumber !== null) reply.header('x-amz-mp-parts-count', '1');
+  if (partNumber !== null) reply.header('x-amz-mp-parts-count', String(obj.parts?.length ?? 1));
 
   const span = range ?? { start: 0, end: obj.size - 1 };
   const length = obj.size === 0 ? 0 : span.end - span.start + 1;
@@ -68,5 +90,5 @@ export async function getObject(ctx: S3Context) {
   ctx.req.audit.size = length;
   if (isHead || length === 0) return reply.send(isHead ? undefined : Buffer.alloc(0));
   if (obj.inline !== undefined) return reply.send(Buffer.from(obj.inline, 'base64').subarray(span.start, span.end + 1));
-  return reply.send(readObjectData(obj.chunks, span, ctx.deps.chunks, ctx.requestId));
+  return reply.send(await readObjectData(obj.chunks, span, ctx.deps.chunks, ctx.requestId));
 }

@@ -41,6 +41,7 @@ export async function putObject(ctx: S3Context) {
         sha256: payload.needSha256,
         checksum: payload.checksumAlgorithm,
         requestId: ctx.requestId,
+        contentType: headers['content-type'],
         maxSize: config.maxObjectSize,
         onTooLarge: () => new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: config.maxObjectSize }),
       });

@@ -1,0 +1,3 @@
+export * from './collector.ts';
+export * from './lifecycle-service.ts';
+export * from './http.ts';
