@@ -18,7 +18,9 @@ export function toS3Error(e: unknown): S3Error {
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown, resource: string): FastifyReply {
   const err = toS3Error(e);
-  if (err.status >= 500) req.log.error({ err: e }, 'request failed');
+  // Only failures of ours deserve an error line; a client's mistake is in the access log already.
+  if (err.code === 'InternalError') req.log.error({ err: e }, 'request failed');
+  else if (err.code === 'ServiceUnavailable') req.log.warn({ err: e }, 'dependency unavailable');
   req.audit.error = err.code;
   // An operation may have started describing an object (length, ETag...) before failing.
   for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
