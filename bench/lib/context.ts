@@ -85,7 +85,6 @@ export interface Ctx {
   figures: Figure[];
   /** state scenarios hand to later ones */
   state: {
-    bigPut?: { path: string; stream: string; size: number; sinkFile: string };
     smallBucket?: string;
     smallKeys?: number; // keys obj/0000000 .. obj/<n-1> exist in smallBucket
   };

@@ -84,6 +84,14 @@ export function jsonLine(f: Figure): string {
   return JSON.stringify(o);
 }
 
+/** CPU share other processes took during the figure's step (set by run.ts) */
+export const BUSY_PCT = 10;
+export function busy(f: Figure): boolean {
+  const o = f.extra?.other_cpu_pct;
+  const timed = f.unit === 'MB/s' || f.unit === 'ops/s' || f.unit === 'ms';
+  return timed && typeof o === 'number' && o > BUSY_PCT;
+}
+
 export function table(figs: Figure[]): string {
   const rows: string[][] = [['scenario', 'VaultX', 'ceiling', 'fraction', 'target', 'met?']];
   for (const f of figs) {
@@ -92,7 +100,7 @@ export function table(figs: Figure[]): string {
     const met = metOf(f);
     rows.push([
       f.scenario,
-      f.value === null ? (f.note ?? '—') : fmtValue(f.value, f.unit, d),
+      (f.value === null ? (f.note ?? '—') : fmtValue(f.value, f.unit, d)) + (busy(f) ? ' *' : ''),
       f.ceiling === undefined || f.ceiling === null ? '—' : `${fmtValue(f.ceiling, f.unit, d)}${f.ceilingName ? ` (${f.ceilingName})` : ''}`,
       frac === null ? '—' : frac.toFixed(2),
       f.target?.text ?? '—',

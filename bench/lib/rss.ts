@@ -13,11 +13,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const MiB = 1024 * 1024;
 
-export function procStatus(pid: number): { rss: number; hwm: number } | undefined {
+export function procStatus(pid: number): { rss: number; hwm: number; anon: number; file: number } | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? 0) * 1024;
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') };
   } catch {
     return undefined;
   }
@@ -27,6 +27,11 @@ export class RssMonitor {
   private timer: NodeJS.Timeout;
   private overall = 0;
   private scenarioSampled = 0;
+  private scenarioAnon = 0;
+  private scenarioFileAtPeak = 0;
+  private overallAnon = 0;
+  /** per scenario: peak RssAnon (sampled) and RssFile+RssShmem at the sampled RSS peak */
+  readonly breakdown = new Map<string, { anon: number; fileAtPeak: number }>();
   private current: string | undefined;
   private resetWorks = true;
   readonly perScenario = new Map<string, number>();
@@ -43,7 +48,10 @@ export class RssMonitor {
   private sample(): void {
     const st = procStatus(this.pid);
     if (!st) return;
+    if (st.rss > this.scenarioSampled) this.scenarioFileAtPeak = st.file;
     this.scenarioSampled = Math.max(this.scenarioSampled, st.rss);
+    this.scenarioAnon = Math.max(this.scenarioAnon, st.anon);
+    this.overallAnon = Math.max(this.overallAnon, st.anon);
     this.overall = Math.max(this.overall, st.rss, st.hwm);
   }
 
@@ -56,7 +64,10 @@ export class RssMonitor {
     } catch {
       this.resetWorks = false;
     }
-    this.scenarioSampled = procStatus(this.pid)?.rss ?? 0;
+    const st = procStatus(this.pid);
+    this.scenarioSampled = st?.rss ?? 0;
+    this.scenarioAnon = st?.anon ?? 0;
+    this.scenarioFileAtPeak = st?.file ?? 0;
     this.current = name;
     this.windowStart = monoUs();
   }
@@ -68,10 +79,16 @@ export class RssMonitor {
     const peak = Math.max(this.scenarioSampled, this.resetWorks ? (st?.hwm ?? 0) : 0);
     if (this.current) {
       this.perScenario.set(this.current, Math.max(this.perScenario.get(this.current) ?? 0, peak));
+      this.breakdown.set(this.current, { anon: this.scenarioAnon, fileAtPeak: this.scenarioFileAtPeak });
       this.windows.push({ name: this.current, startUs: this.windowStart, endUs: monoUs() });
     }
     this.current = undefined;
     return peak;
+  }
+
+  /** Peak sampled RssAnon (heap, stacks, buffers — not file-backed mappings) over the whole life (bytes). */
+  peakAnon(): number {
+    return this.overallAnon;
   }
 
   /** Peak over the whole life of the process so far (bytes). */

@@ -5,10 +5,11 @@
  * bytes (an AES-CTR keystream unique to this run). The sink answers with the
  * MD5 it computed; VaultX's ETag must equal it (wrong bytes otherwise).
  * GET: the file server streams the sink's file (read once before, so it is in
- * the page cache), then VaultX streams the object; both are checked byte for
- * byte against the regenerated keystream while they arrive.
+ * the page cache), then VaultX streams the object, twice each (the best run
+ * of each side counts); both are checked byte for byte against the
+ * regenerated keystream while they arrive.
  */
-import { createReadStream, rmSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
@@ -19,6 +20,8 @@ import { CREDS } from '../lib/servers.ts';
 import { WrongBytesError, mb, now, type Ctx, MiB } from '../lib/context.ts';
 
 const BUCKET = 'bench-big';
+/** GETs are cheap to repeat (PUTs are not: a second PUT of the same bytes would dedup); the best of each side counts */
+const GET_RUNS = 2;
 
 function ceilingTarget(name: string, origin: string, connections = 4): Target {
   return new Target({ name, origin, ...CREDS, connections });
@@ -69,7 +72,6 @@ export async function runBig(ctx: Ctx, want: { put: boolean; get: boolean }): Pr
   expectOk(r, 'VaultX PUT');
   const vxEtag = header(r.headers, 'etag');
   if (!sinkEtag || vxEtag !== sinkEtag) throw new WrongBytesError(`PUT ${label}: VaultX ETag ${vxEtag} ≠ MD5 of the bytes sent ${sinkEtag}`);
-  ctx.state.bigPut = { path: vpath, stream, size, sinkFile };
   if (want.put) {
     ctx.figures.push({
       scenario: `put_${label}`,
@@ -87,32 +89,46 @@ export async function runBig(ctx: Ctx, want: { put: boolean; get: boolean }): Pr
     // ---- GET: file server
     const fsrv = await startCeiling('file-server', { dir: ctx.sinkDir, logDir: ctx.logDir });
     const ft = ceilingTarget('file-server', fsrv.origin);
-    let fileSecs = 0;
+    const fileRuns: number[] = [];
     try {
       await warmFile(sinkFile); // into the page cache
-      await ft.getStream('/bench/big.bin', () => {}, { range: 'bytes=0-1048575' }).catch(() => undefined);
-      ctx.log(`  file server: GET ${label} …`);
-      const v = new KeystreamVerifier(stream);
-      const t1 = now();
-      const g = await ft.getStream(sinkPath, (b) => v.update(b));
-      fileSecs = (now() - t1) / 1000;
-      if (g.status !== 200 || g.bytes !== size || !v.ok) throw new Error(`file server GET: status ${g.status}, ${g.bytes} bytes, mismatch at ${v.firstMismatch}`);
+      // warm-up GET of a small file, as VaultX gets one below
+      const warm = Buffer.alloc(8 * MiB);
+      const fd = openSync(sinkFile, 'r');
+      readSync(fd, warm, 0, warm.length, 0);
+      closeSync(fd);
+      writeFileSync(join(ctx.sinkDir, 'bench_warm.bin'), warm);
+      await ft.getStream('/bench/warm.bin', () => {});
+      for (let run = 0; run < GET_RUNS; run++) {
+        ctx.log(`  file server: GET ${label} (${run + 1}/${GET_RUNS}) …`);
+        const v = new KeystreamVerifier(stream);
+        const t1 = now();
+        const g = await ft.getStream(sinkPath, (b) => v.update(b));
+        fileRuns.push((now() - t1) / 1000);
+        if (g.status !== 200 || g.bytes !== size || !v.ok) throw new Error(`file server GET: status ${g.status}, ${g.bytes} bytes, mismatch at ${v.firstMismatch}`);
+      }
     } finally {
       await ft.close();
       await fsrv.stop();
+      rmSync(join(ctx.sinkDir, 'bench_warm.bin'), { force: true });
     }
 
     // ---- GET: VaultX
     await ctx.vxt.getStream(ctx.vxt.path(BUCKET, 'warm.bin'), () => {});
-    ctx.log(`  VaultX: GET ${label} …`);
-    const v = new KeystreamVerifier(stream);
+    const vxRuns: number[] = [];
     ctx.rss.begin(`get_${label}`);
-    const t1 = now();
-    const g = await ctx.vxt.getStream(vpath, (b) => v.update(b));
-    const getSecs = (now() - t1) / 1000;
+    for (let run = 0; run < GET_RUNS; run++) {
+      ctx.log(`  VaultX: GET ${label} (${run + 1}/${GET_RUNS}) …`);
+      const v = new KeystreamVerifier(stream);
+      const t1 = now();
+      const g = await ctx.vxt.getStream(vpath, (b) => v.update(b));
+      vxRuns.push((now() - t1) / 1000);
+      if (g.status !== 200) throw new Error(`VaultX GET: HTTP ${g.status} ${g.errorBody?.slice(0, 300)}`);
+      if (g.bytes !== size || !v.ok) throw new WrongBytesError(`GET ${label}: ${g.bytes} of ${size} bytes, first wrong byte at ${v.firstMismatch}`);
+    }
     ctx.rss.end();
-    if (g.status !== 200) throw new Error(`VaultX GET: HTTP ${g.status} ${g.errorBody?.slice(0, 300)}`);
-    if (g.bytes !== size || !v.ok) throw new WrongBytesError(`GET ${label}: ${g.bytes} of ${size} bytes, first wrong byte at ${v.firstMismatch}`);
+    const getSecs = Math.min(...vxRuns);
+    const fileSecs = Math.min(...fileRuns);
     ctx.figures.push({
       scenario: `get_${label}`,
       value: mb(size, getSecs),
@@ -121,7 +137,14 @@ export async function runBig(ctx: Ctx, want: { put: boolean; get: boolean }): Pr
       ceiling: mb(size, fileSecs),
       ceilingName: 'file server',
       target: { op: '>=', value: 0.6, text: '≥ 0.60 × file server', onFraction: true },
-      extra: { bytes: size, seconds: +getSecs.toFixed(3), ceiling_seconds: +fileSecs.toFixed(3) },
+      extra: {
+        bytes: size,
+        runs: GET_RUNS,
+        seconds: +getSecs.toFixed(3),
+        ceiling_seconds: +fileSecs.toFixed(3),
+        runs_mbps: vxRuns.map((t) => +mb(size, t).toFixed(1)),
+        ceiling_runs_mbps: fileRuns.map((t) => +mb(size, t).toFixed(1)),
+      },
     });
   }
   rmSync(sinkFile, { force: true });

@@ -149,6 +149,7 @@ export async function runSmall(ctx: Ctx, want: { put: boolean; get: boolean }): 
       await phase(s.smallConcurrency, WARM_MAX, s.smallWarmupSecs, putOp(tt, SMALL_BUCKET, size, (i) => `warm/${i}`));
       ctx.log(`  trivial: PUT ${size} B × ≤${s.smallMaxOps} or ${s.smallMaxSecs} s at concurrency ${s.smallConcurrency} …`);
       ceilPut = await phase(s.smallConcurrency, s.smallMaxOps, s.smallMaxSecs, putOp(tt, SMALL_BUCKET, size, smallKey));
+      if (ceilPut.errors) throw new Error(`trivial server PUT: ${ceilPut.errors} errors; first: ${ceilPut.firstError}`);
 
       await phase(s.smallConcurrency, WARM_MAX, s.smallWarmupSecs, putOp(ctx.vxt, SMALL_BUCKET, size, (i) => `warm/${String(i).padStart(7, '0')}`));
       ctx.log(`  VaultX: PUT ${size} B …`);
@@ -158,6 +159,7 @@ export async function runSmall(ctx: Ctx, want: { put: boolean; get: boolean }): 
       // keys 0..ops-1 were attempted; only count them as present if all succeeded
       ctx.state.smallKeys = vxPut.errors ? 0 : vxPut.ops;
       figures(ctx, 'put', vxPut, ceilPut, 3000);
+      if (vxPut.errors) throw new Error(`PUT 4 KiB: ${vxPut.errors} of ${vxPut.ops} requests failed; first: ${vxPut.firstError}`);
       ctx.log(`    VaultX ${vxPut.opsPerSec.toFixed(0)}/s (p99 ${vxPut.p99.toFixed(1)} ms) vs trivial ${ceilPut.opsPerSec.toFixed(0)}/s`);
     }
     // ---- GET
@@ -169,6 +171,7 @@ export async function runSmall(ctx: Ctx, want: { put: boolean; get: boolean }): 
       await phase(s.smallConcurrency, WARM_MAX, s.smallWarmupSecs, getOp(tt, SMALL_BUCKET, size, nKeys, false));
       ctx.log(`  trivial: GET ${size} B over ${nKeys} keys …`);
       const ceilGet = await phase(s.smallConcurrency, s.smallMaxOps, s.smallMaxSecs, getOp(tt, SMALL_BUCKET, size, nKeys, false));
+      if (ceilGet.errors) throw new Error(`trivial server GET: ${ceilGet.errors} errors; first: ${ceilGet.firstError}`);
       await phase(s.smallConcurrency, WARM_MAX, s.smallWarmupSecs, getOp(ctx.vxt, SMALL_BUCKET, size, nKeys, true));
       ctx.log(`  VaultX: GET ${size} B …`);
       ctx.rss.begin(`get_${size / 1024}kib`);
@@ -176,6 +179,7 @@ export async function runSmall(ctx: Ctx, want: { put: boolean; get: boolean }): 
       ctx.rss.end();
       if (vxGet.wrongBodies) throw new WrongBytesError(`GET 4 KiB: ${vxGet.wrongBodies} bodies differ from what was PUT`);
       figures(ctx, 'get', vxGet, ceilGet, 8000);
+      if (vxGet.errors) throw new Error(`GET 4 KiB: ${vxGet.errors} of ${vxGet.ops} requests failed; first: ${vxGet.firstError}`);
       ctx.log(`    VaultX ${vxGet.opsPerSec.toFixed(0)}/s (p99 ${vxGet.p99.toFixed(1)} ms) vs trivial ${ceilGet.opsPerSec.toFixed(0)}/s`);
     }
   } finally {

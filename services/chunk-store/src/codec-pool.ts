@@ -72,7 +72,11 @@ class PoolWorker {
   failed: Error | undefined;
 
   constructor() {
-    this.worker = new Worker(new URL('./codec-worker-boot.mjs', import.meta.url));
+    // A codec worker only hashes and (de)compresses buffers it is handed: a small
+    // heap is plenty, and V8's defaults would let each worker grow by tens of MiB.
+    this.worker = new Worker(new URL('./codec-worker-boot.mjs', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
+    });
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => {
       const q = this.jobs.get(m.job);

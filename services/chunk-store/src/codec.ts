@@ -17,7 +17,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { ChunkEncoding } from '@vaultx/storage';
+// The header module alone: this file also runs in codec workers, which must not load the storage backends.
+import { ChunkEncoding } from '@vaultx/storage/chunk-header';
 import { hasCompressedMagic } from './content-hints.ts';
 import { ZstdCompressor, ZstdDecompressor, zstdAvailable } from './zstd.ts';
 

@@ -29,8 +29,10 @@ function slices(chunks: ChunkRef[], start: number, end: number): Slice[] {
 
 /**
  * Opens the first chunk before returning, so an unreachable or missing chunk
- * store fails the request with a proper S3 error instead of a broken body;
- * later chunks open as the client reads.
+ * store fails the request with a proper S3 error instead of a broken body.
+ * While a chunk streams, the next one is already being opened (the open is a
+ * round trip: file open + header read, or an internal HTTP request), so the
+ * client never waits for it between chunks.
  */
 export async function readObjectData(
   chunks: ChunkRef[],
@@ -43,12 +45,22 @@ export async function readObjectData(
     const whole = s.start === 0 && s.end === s.size - 1;
     return store.getChunk(s.id, whole ? undefined : { start: s.start, end: s.end }, { requestId });
   };
-  const first = parts.length > 0 ? await open(parts[0]!) : undefined;
+  let next: Promise<Readable> | undefined = parts.length > 0 ? Promise.resolve(await open(parts[0]!)) : undefined;
   async function* generate(): AsyncGenerator<Buffer> {
-    for (let i = 0; i < parts.length; i++) {
-      const stream = i === 0 ? first! : await open(parts[i]!);
-      for await (const buf of stream) yield buf as Buffer;
+    try {
+      for (let i = 0; i < parts.length; i++) {
+        const stream = await next!;
+        next = i + 1 < parts.length ? open(parts[i + 1]!) : undefined;
+        next?.catch(() => undefined); // surfaces when awaited above
+        for await (const buf of stream) yield buf as Buffer;
+      }
+    } finally {
+      // The client went away mid-object: release the chunk opened ahead.
+      void next?.then((s) => s.destroy(), () => undefined);
     }
   }
-  return Readable.from(generate(), { objectMode: false, highWaterMark: 256 * 1024 });
+  return Readable.from(generate(), { objectMode: false, highWaterMark: READ_BUFFER });
 }
+
+/** Bytes buffered per GET between chunk store and socket. */
+const READ_BUFFER = 512 * 1024;
