@@ -39,6 +39,8 @@ import { textLike } from '../../services/chunk-store/src/test-data.ts';
 
 const MiB = 1024 * 1024;
 const GRACE_MS = 1000;
+/** Set explicitly: the corruption test flips a byte in the second chunk of a 12 MiB object. */
+const CHUNK_SIZE = 5 * MiB;
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 /** Bytes on disk: the sum of the sizes of every file under dir (recursively). */
@@ -141,7 +143,7 @@ for (const wiring of wirings()) {
     let chunksDir: string;
 
     before(withLogs(() => v, async () => {
-      const gcEnv = { VAULTX_GC_GRACE_SECONDS: String(GRACE_MS / 1000), VAULTX_GC_INTERVAL_SECONDS: '0' };
+      const gcEnv = { VAULTX_GC_GRACE_SECONDS: String(GRACE_MS / 1000), VAULTX_GC_INTERVAL_SECONDS: '0', VAULTX_CHUNK_SIZE: String(CHUNK_SIZE) };
       const lcPort = await freePort();
       v = await startVaultx({
         wiring,
@@ -227,7 +229,7 @@ for (const wiring of wirings()) {
     }, { timeout: 60_000 });
 
     test('a corrupted chunk: GET fails (never returns wrong bytes), for raw and compressed chunks', async () => {
-      const chunk = 5 * MiB; // VAULTX_CHUNK_SIZE default
+      const chunk = CHUNK_SIZE;
       const cases = [
         { key: 'corrupt/random.bin', data: randomBytes(12 * MiB), type: 'application/octet-stream' },
         { key: 'corrupt/text.log', data: textLike(12 * MiB, 99), type: 'text/plain' },
