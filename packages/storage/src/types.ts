@@ -53,6 +53,8 @@ export interface ChunkMeta {
   encoding: number;
   /** Plaintext length in bytes. */
   size: number;
+  /** CRC-32 of the plaintext (format version 2): lets every read verify at memory speed. */
+  crc32?: number;
 }
 
 export interface ChunkInfo extends ChunkMeta {

@@ -125,7 +125,7 @@ export class ChunkStoreService implements ChunkStoreApi, ChunkStoreMaintenanceAp
       if (opts.expectedId !== undefined && opts.expectedId !== r.id) {
         throw new S3Error('BadDigest', undefined, { ExpectedChunkId: opts.expectedId, CalculatedChunkId: r.id });
       }
-      const { existed } = await writer.commit(r.id, { encoding: r.encoding, size: r.size });
+      const { existed } = await writer.commit(r.id, { encoding: r.encoding, size: r.size, crc32: r.crc32 });
       if (!existed) {
         const encoding = ENCODING_NAMES[r.encoding] ?? String(r.encoding);
         chunkBytesWritten.inc({ kind: 'plaintext', encoding }, r.size);
@@ -156,7 +156,7 @@ export class ChunkStoreService implements ChunkStoreApi, ChunkStoreMaintenanceAp
     }
   }
 
-  async getChunk(id: string, range?: { start: number; end: number }): Promise<Readable> {
+  async getChunk(id: string, range?: { start: number; end: number }, _ctx?: unknown, opts?: { fullHash?: boolean }): Promise<Readable> {
     assertChunkId(id);
     const c = await this.openChunk(id);
     const { info } = c;
@@ -173,7 +173,7 @@ export class ChunkStoreService implements ChunkStoreApi, ChunkStoreMaintenanceAp
     }
     let dec: DecoderCore;
     try {
-      dec = new DecoderCore({ id, encoding: info.encoding, size: info.size, range: r });
+      dec = new DecoderCore({ id, encoding: info.encoding, size: info.size, range: r, crc32: info.crc32, fullHash: opts?.fullHash });
     } catch (e) {
       await c.close();
       throw new S3Error('InternalError', (e as Error).message, { ChunkId: id });
@@ -235,7 +235,7 @@ export class ChunkStoreService implements ChunkStoreApi, ChunkStoreMaintenanceAp
     assertChunkId(id);
     let stream: Readable;
     try {
-      stream = await this.getChunk(id);
+      stream = await this.getChunk(id, undefined, undefined, { fullHash: true });
     } catch (e) {
       if (e instanceof S3Error && e.code === 'NoSuchChunk') return { id, found: false, ok: false };
       if (e instanceof S3Error && e.details.Reason === 'corrupt') return { id, found: true, ok: false, reason: e.message };

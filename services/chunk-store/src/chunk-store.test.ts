@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -297,12 +298,26 @@ describe('chunk store: header versioning', () => {
     await fs.rm(env.dir, { recursive: true, force: true });
   });
 
-  it('writes format version 1 headers and reads headerless (version 0) chunks', async () => {
+  it('writes format version 2 headers (with the plaintext CRC-32), reads 16-byte version 1 and headerless (version 0) chunks', async () => {
     const data = textLike(50_000, 20);
     const { id } = await env.svc.putChunk(pieces(data));
     const h = await storedHeader(env, id);
-    assert.equal(h.formatVersion, 1);
-    assert.equal(h.headerSize, 16);
+    assert.equal(h.formatVersion, 2);
+    assert.equal(h.headerSize, 20);
+    assert.equal(h.crc32, zlibCrc32(data));
+    // a version 1 chunk: 16-byte header, no CRC (verified by SHA-256 on read)
+    const v1data = randomish(3000, 24);
+    const v1id = sha256(v1data);
+    const v1head = Buffer.alloc(16);
+    v1head.write('VXCK', 0, 'latin1');
+    v1head[4] = 1;
+    v1head[5] = ChunkEncoding.raw;
+    v1head.writeUInt16BE(16, 6);
+    v1head.writeBigUInt64BE(BigInt(v1data.length), 8);
+    await fs.mkdir(path.dirname(env.file(v1id)), { recursive: true });
+    await fs.writeFile(env.file(v1id), Buffer.concat([v1head, v1data]));
+    assert.ok((await readAll(await env.svc.getChunk(v1id))).equals(v1data));
+    assert.deepEqual(await env.svc.verifyChunk(v1id), { id: v1id, found: true, ok: true });
     // a chunk written before headers existed: raw file named by its hash
     const legacy = textLike(30_000, 21);
     const lid = sha256(legacy);
@@ -311,6 +326,29 @@ describe('chunk store: header versioning', () => {
     assert.ok((await readAll(await env.svc.getChunk(lid))).equals(legacy));
     assert.ok((await readAll(await env.svc.getChunk(lid, { start: 10, end: 20 }))).equals(legacy.subarray(10, 21)));
     assert.deepEqual(await env.svc.verifyChunk(lid), { id: lid, found: true, ok: true });
+  });
+
+  it('reads verify by CRC-32; the scrubber (verifyChunk) checks the SHA-256 too', async () => {
+    const data = randomish(4000, 25);
+    const { id } = await env.svc.putChunk(pieces(data));
+    // Replace the content and its CRC consistently: only the SHA-256 can tell.
+    const other = randomish(4000, 26);
+    const f = await fs.readFile(env.file(id));
+    other.copy(f, 20);
+    f.writeUInt32BE(zlibCrc32(other), 16);
+    await fs.writeFile(env.file(id), f);
+    assert.ok((await readAll(await env.svc.getChunk(id))).equals(other), 'a read trusts a consistent CRC');
+    const v = await env.svc.verifyChunk(id);
+    assert.equal(v.ok, false, 'the scrubber checks the SHA-256');
+  });
+
+  it('a flipped byte fails the CRC-32 on read', async () => {
+    const data = randomish(4000, 27);
+    const { id } = await env.svc.putChunk(pieces(data));
+    const f = await fs.readFile(env.file(id));
+    f[2000] ^= 0x01;
+    await fs.writeFile(env.file(id), f);
+    await assert.rejects(readAll(await env.svc.getChunk(id)), /corrupt|CRC/i);
   });
 
   it('a header from a newer format version is an error, not corruption (nothing quarantined)', async () => {

@@ -156,7 +156,7 @@ class WorkerJob implements EncodeJob {
     if (m.t !== 'done') throw new Error('codec worker: unexpected reply');
     const e = this.toPieces(m);
     this.w.jobs.delete(this.job);
-    return { ...e, id: m.id, size: m.size, encoding: m.encoding, storedSize: m.storedSize };
+    return { ...e, id: m.id, size: m.size, crc32: m.crc32, encoding: m.encoding, storedSize: m.storedSize };
   }
 
   abort(): void {

@@ -14,7 +14,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { t: 'emit'; job: number; raw: number; drop: number; out: Uint8Array[] }
-  | { t: 'done'; job: number; raw: number; drop: number; out: Uint8Array[]; id: string; size: number; encoding: number; storedSize: number }
+  | { t: 'done'; job: number; raw: number; drop: number; out: Uint8Array[]; id: string; size: number; crc32: number; encoding: number; storedSize: number }
   | { t: 'error'; job: number; message: string };
 
 const port = parentPort!;
@@ -49,7 +49,7 @@ port.on('message', (m: ToWorker) => {
         if (!core) throw new Error(`no job ${m.job}`);
         jobs.delete(m.job);
         const r = core.finish();
-        send({ t: 'done', job: m.job, raw: r.raw, drop: r.drop, out: r.out, id: r.id, size: r.size, encoding: r.encoding, storedSize: r.storedSize });
+        send({ t: 'done', job: m.job, raw: r.raw, drop: r.drop, out: r.out, id: r.id, size: r.size, crc32: r.crc32, encoding: r.encoding, storedSize: r.storedSize });
         return;
       }
       case 'abort':

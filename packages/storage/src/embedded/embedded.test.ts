@@ -90,15 +90,16 @@ async function putRaw(be: ChunkBackend, data: Buffer): Promise<{ id: string; exi
 }
 
 describe('embedded file chunks specifics', () => {
-  it('lays chunks out as ab/cd/<id> with a 16-byte header, and clears tmp/ debris on open', async () => {
+  it('lays chunks out as ab/cd/<id> behind a header, and clears tmp/ debris on open', async () => {
     const dir = await tempDir('chunks-x');
     try {
       let be = await openFileChunkBackend(dir);
       const { id } = await putRaw(be, Buffer.from('hello'));
       const file = await fs.readFile(path.join(dir, id.slice(0, 2), id.slice(2, 4), id));
       assert.equal(file.length, CHUNK_HEADER_SIZE + 5);
-      assert.deepEqual(parseChunkHeader(file, file.length), { formatVersion: 1, encoding: 0, size: 5, headerSize: 16 });
-      assert.equal(file.subarray(16).toString(), 'hello');
+      // No CRC given: a version 1 header in the 20 bytes reserved.
+      assert.deepEqual(parseChunkHeader(file, file.length), { formatVersion: 1, encoding: 0, size: 5, headerSize: 20 });
+      assert.equal(file.subarray(20).toString(), 'hello');
       assert.deepEqual(await fs.readdir(path.join(dir, 'tmp')), []);
       await be.close();
       await fs.writeFile(path.join(dir, 'tmp', 'crash-debris'), 'partial');

@@ -83,6 +83,7 @@ async function readInfo(fh: fs.FileHandle): Promise<{ info: ChunkInfo; headerSiz
       diskSize: st.size,
       mtimeMs: st.mtimeMs,
       formatVersion: h.formatVersion,
+      ...(h.crc32 !== undefined ? { crc32: h.crc32 } : {}),
     },
   };
 }
