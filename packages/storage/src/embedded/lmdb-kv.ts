@@ -171,6 +171,10 @@ export async function openLmdbKv(dir: string, options: LmdbKvOptions = {}): Prom
     encoding: 'json',
     // See the header: fsync inside each commit so a resolved write is durable.
     overlappingSync: false,
+    // MADV_RANDOM on the map: no kernel read-ahead or fault-around, so a read
+    // maps only the pages it touches. Measured (pnpm bench, 20k inline 4 KiB
+    // objects): RssFile 334 -> 275 MiB in the GET phase, same ops/s and LIST time.
+    noReadAhead: true,
     ...(options.mapSize ? { mapSize: options.mapSize } : {}),
   });
   // lmdb-js copies its open options onto the db: make sure sync stayed on.
