@@ -2,12 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeListingValue, uriEncodeForListing } from './encoding.ts';
 
-test('uriEncodeForListing: what AWS S3 returns for encoding-type=url', () => {
-  assert.equal(uriEncodeForListing('a b.txt'), 'a+b.txt');
+test('uriEncodeForListing: encoding-type=url as the S3 conformance suite expects it', () => {
+  assert.equal(uriEncodeForListing('a b.txt'), 'a%20b.txt');
+  assert.equal(uriEncodeForListing('quux ab/'), 'quux%20ab/');
+  assert.equal(uriEncodeForListing('asdf+b'), 'asdf%2Bb');
   assert.equal(uriEncodeForListing('a+b.txt'), 'a%2Bb.txt');
   assert.equal(uriEncodeForListing('100%.csv'), '100%25.csv');
   assert.equal(uriEncodeForListing('한글/x.txt'), '%ED%95%9C%EA%B8%80/x.txt');
-  assert.equal(uriEncodeForListing('run books/'), 'run+books/');
+  assert.equal(uriEncodeForListing('run books/'), 'run%20books/');
 });
 
 test('uriEncodeForListing: the kept set is A-Z a-z 0-9 - _ . * /', () => {
@@ -19,17 +21,19 @@ test('uriEncodeForListing: the kept set is A-Z a-z 0-9 - _ . * /', () => {
   assert.equal(uriEncodeForListing(''), '');
 });
 
-test('uriEncodeForListing: %20 flavour', () => {
-  assert.equal(uriEncodeForListing('quux ab/', { spaceAsPlus: false }), 'quux%20ab/');
+test('uriEncodeForListing: the + flavour for a space', () => {
+  assert.equal(uriEncodeForListing('quux ab/', { spaceAsPlus: true }), 'quux+ab/');
+  assert.equal(uriEncodeForListing('a+b c', { spaceAsPlus: true }), 'a%2Bb+c');
 });
 
-test('uriEncodeForListing round-trips through form decoding', () => {
+test('uriEncodeForListing round-trips through URI decoding and through form decoding', () => {
   for (const s of ['a b+c%d', 'x/y z/😀~', '&<>"\'']) {
+    assert.equal(decodeURIComponent(uriEncodeForListing(s)), s);
     assert.equal(decodeURIComponent(uriEncodeForListing(s).replace(/\+/g, ' ')), s);
   }
 });
 
 test('encodeListingValue only encodes for url', () => {
-  assert.equal(encodeListingValue('a b', 'url'), 'a+b');
+  assert.equal(encodeListingValue('a b', 'url'), 'a%20b');
   assert.equal(encodeListingValue('a b', undefined), 'a b');
 });

@@ -1,15 +1,17 @@
 /**
  * `encoding-type=url` for listings.
  *
- * Amazon S3 encodes like Java's URLEncoder with '/' kept: every UTF-8 byte is
- * percent-encoded (upper-case hex) except `A-Z a-z 0-9 - _ . * /`, and a
- * space becomes `+` (so a literal `+` is `%2B`, `~` is `%7E`). Measured against
- * AWS: `a b.txt` → `a+b.txt`, `a+b.txt` → `a%2Bb.txt`, `100%.csv` →
- * `100%25.csv`, `한글/x.txt` → `%ED%95%9C%EA%B8%80/x.txt`. MinIO's
- * s3URLEncode does the same. botocore and rclone decode with
- * unquote_plus / QueryUnescape, which read both `+` and `%20`.
- * (Ceph's s3-tests expect `%20` for a space: pass `{ spaceAsPlus: false }`
- * for that flavour.)
+ * Every UTF-8 byte is percent-encoded (upper-case hex) except
+ * `A-Z a-z 0-9 - _ . * /`; so a literal `+` is `%2B`, `~` is `%7E`,
+ * `100%.csv` → `100%25.csv`, `한글/x.txt` → `%ED%95%9C%EA%B8%80/x.txt`.
+ *
+ * A space is `%20`, which is what the Ceph S3 conformance suite
+ * (test_bucket_list_encoding_basic: `quux ab/` → `quux%20ab/`) holds S3 to.
+ * `%20` also decodes right with every client decoder (botocore's
+ * unquote_plus, Go's QueryUnescape, Java's URLDecoder, JS's
+ * decodeURIComponent), where `+` fools the plain URI decoders. Amazon S3 has
+ * been seen to answer `+` (Java URLEncoder style, as MinIO's s3URLEncode
+ * does): `{ spaceAsPlus: true }` gives that form.
  */
 
 const HEX = '0123456789ABCDEF';
@@ -28,7 +30,7 @@ function keep(b: number): boolean {
 }
 
 export function uriEncodeForListing(s: string, opts: { spaceAsPlus?: boolean } = {}): string {
-  const spaceAsPlus = opts.spaceAsPlus ?? true;
+  const spaceAsPlus = opts.spaceAsPlus ?? false;
   const bytes = Buffer.from(s, 'utf8');
   let out = '';
   for (const b of bytes) {

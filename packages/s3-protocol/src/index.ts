@@ -12,4 +12,5 @@ export * from './range.ts';
 export * from './conditional.ts';
 export * from './object-headers.ts';
 export * from './list-params.ts';
+export * from './list-buckets-params.ts';
 export * from './multipart-xml.ts';

@@ -157,9 +157,9 @@ describe('multipart results', () => {
       'Bucket', 'KeyMarker', 'UploadIdMarker', 'NextKeyMarker', 'Prefix', 'Delimiter', 'NextUploadIdMarker', 'MaxUploads',
       'EncodingType', 'IsTruncated', 'Upload', 'CommonPrefixes',
     ]);
-    assert.equal(child(doc, 'NextKeyMarker')!.text, 'a+b');
+    assert.equal(child(doc, 'NextKeyMarker')!.text, 'a%20b');
     const u = child(doc, 'Upload')!;
     assert.deepEqual(names(u), ['Key', 'UploadId', 'Initiator', 'Owner', 'StorageClass', 'Initiated']);
-    assert.equal(child(u, 'Key')!.text, 'a+b');
+    assert.equal(child(u, 'Key')!.text, 'a%20b');
   });
 });

@@ -119,13 +119,13 @@ test('renderListObjectsV1: encoding-type=url encodes Key, Prefix, Marker, NextMa
   });
   const root = parseXmlDocument(xml);
   assert.equal(child(root, 'Name')?.text, 'my bucket');
-  assert.equal(child(root, 'Prefix')?.text, 'a+b/');
-  assert.equal(child(root, 'Marker')?.text, 'a+b/%2B');
-  assert.equal(child(root, 'NextMarker')?.text, 'a+b/c+d/');
-  assert.equal(child(root, 'Delimiter')?.text, '+');
+  assert.equal(child(root, 'Prefix')?.text, 'a%20b/');
+  assert.equal(child(root, 'Marker')?.text, 'a%20b/%2B');
+  assert.equal(child(root, 'NextMarker')?.text, 'a%20b/c%20d/');
+  assert.equal(child(root, 'Delimiter')?.text, '%20');
   assert.equal(child(root, 'EncodingType')?.text, 'url');
-  assert.equal(child(child(root, 'Contents')!, 'Key')?.text, 'a+b/%26x');
-  assert.equal(child(child(root, 'CommonPrefixes')!, 'Prefix')?.text, 'a+b/c+d/');
+  assert.equal(child(child(root, 'Contents')!, 'Key')?.text, 'a%20b/%26x');
+  assert.equal(child(child(root, 'CommonPrefixes')!, 'Prefix')?.text, 'a%20b/c%20d/');
   assert.deepEqual(childNames(root), ['Name', 'Prefix', 'Marker', 'NextMarker', 'MaxKeys', 'Delimiter', 'EncodingType', 'IsTruncated', 'Contents', 'CommonPrefixes']);
 });
 
@@ -181,10 +181,10 @@ test('renderListObjectsV2: tokens, start-after, fetch-owner, encoding', () => {
     'Contents',
   ]);
   assert.equal(child(root, 'ContinuationToken')?.text, 'tok+/=');
-  assert.equal(child(root, 'StartAfter')?.text, 'x+y');
+  assert.equal(child(root, 'StartAfter')?.text, 'x%20y');
   const c = child(root, 'Contents')!;
   assert.deepEqual(childNames(c), ['Key', 'LastModified', 'ETag', 'Size', 'Owner', 'StorageClass']);
-  assert.equal(child(c, 'Key')?.text, 'k+k');
+  assert.equal(child(c, 'Key')?.text, 'k%20k');
   assert.equal(child(child(c, 'Owner')!, 'ID')?.text, 'oid');
 });
 
