@@ -25,7 +25,7 @@
  * transaction a throw rolls back just this callback (the others in the batch
  * still commit).
  */
-import { open, type RootDatabase } from 'lmdb';
+import { open, type RootDatabase, type RootDatabaseOptionsWithPath } from 'lmdb';
 import type { KvEntry, KvValue, MetaKV, ScanOptions } from '../types.ts';
 import { isWellFormed } from '../util/utf8.ts';
 
@@ -165,7 +165,8 @@ class LmdbKv implements MetaKV {
 
 /** Opens (creating if needed) an LMDB environment in `dir` as a MetaKV. One process per directory. */
 export async function openLmdbKv(dir: string, options: LmdbKvOptions = {}): Promise<MetaKV> {
-  const db = open<unknown, Buffer>({
+  // `noReadAhead` is a real lmdb-js option (MDB_NORDAHEAD) missing from its typings.
+  const openOptions: RootDatabaseOptionsWithPath & { noReadAhead: boolean } = {
     path: dir,
     keyEncoding: 'binary',
     encoding: 'json',
@@ -176,7 +177,8 @@ export async function openLmdbKv(dir: string, options: LmdbKvOptions = {}): Prom
     // objects): RssFile 334 -> 275 MiB in the GET phase, same ops/s and LIST time.
     noReadAhead: true,
     ...(options.mapSize ? { mapSize: options.mapSize } : {}),
-  });
+  };
+  const db = open<unknown, Buffer>(openOptions);
   // lmdb-js copies its open options onto the db: make sure sync stayed on.
   const o = db as unknown as { noSync?: boolean; noMetaSync?: boolean; overlappingSync?: boolean };
   if (o.noSync || o.noMetaSync || o.overlappingSync) {
