@@ -1,7 +1,7 @@
 /**
  * VaultX test runner.
  *
- * Finds every `*.test.ts` under packages/*\/src, services/*\/src and test/e2e
+ * Finds every `*.test.ts` under packages/*\/src, services/*\/src and test/
  * (never inside node_modules), runs them all in one invocation of Node's test
  * runner (TAP to stdout, 2 files at a time, a per-test timeout) and closes with
  * the plain line `N passed, N failed`. Exits non-zero when anything failed or
@@ -50,7 +50,7 @@ function findTestFiles(): string[] {
       walk(join(base, pkg, 'src'), files);
     }
   }
-  walk(join(root, 'test', 'e2e'), files);
+  walk(join(root, 'test'), files);
   return files.map((f) => relative(root, f)).sort();
 }
 
