@@ -341,8 +341,8 @@ for (const wiring of wirings()) {
       // the range must lie within the source; copy-source preconditions hold
       await expectS3Error(
         s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: 5, CopySource: `${bucket}/copy/small`, CopySourceRange: `bytes=0-${small.length}` })),
-        'InvalidArgument',
-        400,
+        'InvalidRange',
+        416,
       );
       await expectS3Error(
         s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: 5, CopySource: `${bucket}/copy/small`, CopySourceRange: 'bytes=5-2' })),
