@@ -340,6 +340,27 @@ for (const wiring of wirings()) {
       await expectS3Error(s3.send(new GetObjectCommand({ Bucket: bucket, Key: single, PartNumber: 5 })), 'InvalidPart', 400);
     });
 
+    test('a zero-byte last part: Complete takes it; GET ?partNumber of it is an empty 200 (no Content-Range to give)', async () => {
+      const key = 'getpart/empty-last';
+      const uploadId = await create(key);
+      const first = randomBytes(5 * MiB);
+      const r1 = await part(key, uploadId, 1, first);
+      const r2 = await part(key, uploadId, 2, Buffer.alloc(0));
+      assert.equal(r2.ETag, `"${md5Hex('')}"`);
+      await complete(key, uploadId, [
+        { PartNumber: 1, ETag: r1.ETag },
+        { PartNumber: 2, ETag: r2.ETag },
+      ]);
+      const g = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, PartNumber: 2 }));
+      assert.equal(g.$metadata.httpStatusCode, 200);
+      assert.equal(g.ContentRange, undefined);
+      assert.equal(g.ContentLength, 0);
+      assert.equal(g.PartsCount, 2);
+      assert.equal((await bytesOf(g.Body)).length, 0);
+      const g1 = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, PartNumber: 1 }));
+      assert.equal(g1.ContentRange, `bytes 0-${5 * MiB - 1}/${5 * MiB}`);
+    });
+
     test('test_non_multipart_get_part: part 1 of a plain object is all of it; part 2 is InvalidPart', async () => {
       const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'singlepart', Body: 'body' }));
       await expectS3Error(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'singlepart', PartNumber: 2 })), 'InvalidPart', 400);

@@ -27,7 +27,7 @@ export function partSlice(obj: ObjectRecord, n: number): PartSlice {
   }
   let start = 0;
   for (const p of obj.parts) {
-    // an empty part: a 206 with no bytes
+    // (an empty part: end < start)
     if (p.partNumber === n) return { range: { start, end: start + p.size - 1 }, etag: p.etag ?? obj.etag, partsCount };
     start += p.size;
   }

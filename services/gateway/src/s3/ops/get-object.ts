@@ -72,7 +72,8 @@ export async function getObject(ctx: S3Context) {
   const span = range ?? { start: 0, end: obj.size - 1 };
   const length = obj.size === 0 ? 0 : span.end - span.start + 1;
   reply.header('content-length', String(length));
-  if (range) reply.code(206).header('content-range', contentRange(range.start, range.end, obj.size));
+  // an empty part has no byte range to name: 200 with no body
+  if (range && length > 0) reply.code(206).header('content-range', contentRange(range.start, range.end, obj.size));
   else reply.code(200);
   if (!reply.hasHeader('content-type')) reply.header('content-type', 'binary/octet-stream');
   ctx.req.audit.size = length;
