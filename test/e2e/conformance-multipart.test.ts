@@ -15,6 +15,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -25,6 +26,7 @@ import {
   UploadPartCopyCommand,
   type ChecksumAlgorithm,
   type CompletedPart,
+  type ObjectAttributes,
 } from '@aws-sdk/client-s3';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, withLogs, type Vaultx } from './harness.ts';
 import { raw } from './lib/raw.ts';
@@ -444,7 +446,64 @@ for (const wiring of wirings()) {
         const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
         assert.equal(h.ChecksumType, c.type, c.alg);
         assert.equal(h[c.field], expected, c.alg);
+        const attrs = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ['Checksum'] }));
+        assert.equal(attrs.Checksum?.ChecksumType, c.type, c.alg);
+        assert.equal(attrs.Checksum?.[c.field], expected, c.alg);
       }
+    });
+
+    const ALL_ATTRIBUTES: ObjectAttributes[] = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'];
+
+    test('test_get_multipart_checksum_object_attributes, test_get_paginated_multipart_object_attributes: size, checksum and parts, paged', async () => {
+      const key = 'attrs/multipart';
+      const uploadId = await create(key, { ChecksumAlgorithm: 'SHA256' });
+      const bodies = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(1000)];
+      const parts: CompletedPart[] = [];
+      for (const [i, b] of bodies.entries()) {
+        const r = await part(key, uploadId, i + 1, b, { ChecksumAlgorithm: 'SHA256' });
+        parts.push({ PartNumber: i + 1, ETag: r.ETag, ChecksumSHA256: r.ChecksumSHA256 });
+      }
+      const done = await complete(key, uploadId, parts);
+      const size = bodies.reduce((n, b) => n + b.length, 0);
+      const r = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ALL_ATTRIBUTES }));
+      assert.equal(r.ETag, unquote(done.ETag));
+      assert.equal(r.ObjectSize, size);
+      assert.equal(r.StorageClass, 'STANDARD');
+      assert.equal(r.Checksum?.ChecksumSHA256, done.ChecksumSHA256);
+      assert.equal(r.ObjectParts?.TotalPartsCount, 4);
+      assert.equal(r.ObjectParts?.IsTruncated, false);
+      assert.deepEqual(
+        r.ObjectParts?.Parts?.map((p) => [p.PartNumber, p.Size, p.ChecksumSHA256]),
+        bodies.map((b, i) => [i + 1, b.length, b64.sha256(b)]),
+      );
+      assert.ok(r.LastModified instanceof Date);
+
+      const page = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ALL_ATTRIBUTES, MaxParts: 1, PartNumberMarker: '2' }));
+      assert.equal(page.ObjectParts?.MaxParts, 1);
+      assert.equal(page.ObjectParts?.PartNumberMarker, '2');
+      assert.equal(page.ObjectParts?.IsTruncated, true);
+      assert.equal(page.ObjectParts?.NextPartNumberMarker, '3');
+      assert.deepEqual(page.ObjectParts?.Parts?.map((p) => p.PartNumber), [3]);
+      const rest = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: key, ObjectAttributes: ['ObjectParts'], MaxParts: 10, PartNumberMarker: '3' }));
+      assert.equal(rest.ObjectParts?.IsTruncated, false);
+      assert.deepEqual(rest.ObjectParts?.Parts?.map((p) => p.PartNumber), [4]);
+      assert.equal(rest.ETag, undefined);
+      assert.equal(rest.ObjectSize, undefined);
+    });
+
+    test('test_get_object_attributes, test_get_checksum_object_attributes: a plain object has no ObjectParts; bad names are InvalidArgument', async () => {
+      const body = Buffer.alloc(1024, 'A');
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'attrs/plain', Body: body, ChecksumAlgorithm: 'SHA256', ChecksumSHA256: b64.sha256(body) }));
+      const r = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attrs/plain', ObjectAttributes: ALL_ATTRIBUTES }));
+      assert.equal(r.ETag, unquote(put.ETag));
+      assert.equal(r.ObjectSize, 1024);
+      assert.equal(r.StorageClass, 'STANDARD');
+      assert.equal(r.Checksum?.ChecksumSHA256, b64.sha256(body));
+      assert.equal(r.ObjectParts, undefined);
+      const bad = await raw(v, { method: 'GET', bucket, key: 'attrs/plain', query: [['attributes', '']], headers: { 'x-amz-object-attributes': 'ETag,Colour' } });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.error?.Code, 'InvalidArgument');
+      await expectS3Error(s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attrs/none', ObjectAttributes: ['ETag'] })), 'NoSuchKey', 404);
     });
   });
 }

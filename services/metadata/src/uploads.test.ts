@@ -181,9 +181,9 @@ describe('multipart uploads', () => {
       assert.equal(r.etag, multipartEtag([p1.etag, p2.etag, p3.etag]));
       assert.equal(r.size, 11 * MiB + 10);
       assert.deepEqual(r.parts, [
-        { partNumber: 1, size: 5 * MiB, etag: p1.etag },
-        { partNumber: 2, size: 6 * MiB, etag: p2.etag },
-        { partNumber: 3, size: 10, etag: p3.etag },
+        { partNumber: 1, size: 5 * MiB, etag: p1.etag, checksum: p1.checksum!.value },
+        { partNumber: 2, size: 6 * MiB, etag: p2.etag, checksum: p2.checksum!.value },
+        { partNumber: 3, size: 10, etag: p3.etag, checksum: p3.checksum!.value },
       ]);
       assert.deepEqual(r.chunks.map((c) => c.id), ['a', 'b', 'c', 'd', 'a'].map((c) => cid(c)));
       assert.deepEqual(r.headers, { 'content-type': 'text/plain' });
