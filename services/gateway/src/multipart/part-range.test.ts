@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { S3Error } from '@vaultx/s3-protocol';
 import type { ObjectRecord } from '@vaultx/metadata-client';
-import { partSlice } from './part-range.ts';
+import { partConditions, partSlice } from './part-range.ts';
 
 function record(extra: Partial<ObjectRecord>): ObjectRecord {
   return {
@@ -35,4 +35,16 @@ it('a plain object has part 1 only: all of it', () => {
   const obj = record({ size: 4, etag: 'md5' });
   assert.deepEqual(partSlice(obj, 1), { etag: 'md5', partsCount: 1 });
   assert.throws(() => partSlice(obj, 2), isInvalidPart);
+});
+
+it('?partNumber conditions: If-Match names the object by any of its ETags, If-None-Match the part asked for', () => {
+  const obj = record({ etag: 'whole-2', parts: [{ partNumber: 1, size: 5, etag: 'e1' }, { partNumber: 2, size: 5, etag: 'e2' }] });
+  assert.equal(partConditions({ ifMatch: '"e1"' }, obj, 2).ifMatch, '*');
+  assert.equal(partConditions({ ifMatch: '"whole-2"' }, obj, 2).ifMatch, '*');
+  assert.equal(partConditions({ ifMatch: '"other", "e2"' }, obj, 1).ifMatch, '*');
+  assert.equal(partConditions({ ifMatch: '"other"' }, obj, 1).ifMatch, '"other"');
+  assert.equal(partConditions({ ifMatch: 'W/"e1"' }, obj, 1).ifMatch, 'W/"e1"'); // If-Match compares strongly
+  assert.equal(partConditions({ ifNoneMatch: '"e2"' }, obj, 2).ifNoneMatch, '*');
+  assert.equal(partConditions({ ifNoneMatch: '"e1"' }, obj, 2).ifNoneMatch, '"e1"');
+  assert.deepEqual(partConditions({ ifModifiedSince: 'x' }, obj, 1), { ifModifiedSince: 'x', ifMatch: undefined, ifNoneMatch: undefined });
 });

@@ -2,7 +2,7 @@
  * GET / HEAD ?partNumber=N: which bytes part N of a stored object is, and the
  * ETag to answer with.
  */
-import { S3Error } from '@vaultx/s3-protocol';
+import { S3Error, parseEtagList, type ConditionalHeaders } from '@vaultx/s3-protocol';
 import type { ObjectRecord } from '@vaultx/metadata-client';
 
 export interface PartSlice {
@@ -32,4 +32,24 @@ export function partSlice(obj: ObjectRecord, n: number): PartSlice {
     start += p.size;
   }
   throw missing();
+}
+
+/**
+ * If-Match / If-None-Match on a ?partNumber request. The answer carries the
+ * part's ETag, and clients fetching an object part by part send the first
+ * answer's ETag as If-Match with the next parts: there the ETag of any of the
+ * object's parts (or the object's own) names the object. If-None-Match names
+ * the part asked for (or the object).
+ */
+export function partConditions(h: ConditionalHeaders, obj: ObjectRecord, n: number): ConditionalHeaders {
+  const partTags = (obj.parts ?? []).flatMap((p) => (p.etag ? [{ n: p.partNumber, etag: p.etag }] : []));
+  const ofObject = new Set([obj.etag, ...partTags.map((p) => p.etag)]);
+  const ofPart = new Set([obj.etag, ...partTags.filter((p) => p.n === n).map((p) => p.etag)]);
+  const rewrite = (value: string | undefined, tags: Set<string>, strong: boolean): string | undefined => {
+    if (value === undefined) return undefined;
+    const list = parseEtagList(value);
+    // '*' holds exactly when one of the listed tags does: the object exists
+    return list !== '*' && list.some((t) => tags.has(t.opaque) && !(strong && t.weak)) ? '*' : value;
+  };
+  return { ...h, ifMatch: rewrite(h.ifMatch, ofObject, true), ifNoneMatch: rewrite(h.ifNoneMatch, ofPart, false) };
 }

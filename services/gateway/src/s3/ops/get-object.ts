@@ -11,7 +11,7 @@ import { setCommonHeaders } from '../respond.ts';
 import { setObjectHeaders } from '../object-headers.ts';
 import { readObjectData } from '../../data/read-object.ts';
 import { parsePartNumber } from '../../multipart/params.ts';
-import { partSlice } from '../../multipart/part-range.ts';
+import { partConditions, partSlice } from '../../multipart/part-range.ts';
 
 const OVERRIDES = [
   'response-content-type', 'response-content-language', 'response-expires',
@@ -35,13 +35,14 @@ export async function getObject(ctx: S3Context) {
   const { reply } = ctx;
   setCommonHeaders(ctx.req, reply);
 
+  const conditions = {
+    ifMatch: header(ctx, 'if-match'),
+    ifNoneMatch: header(ctx, 'if-none-match'),
+    ifModifiedSince: header(ctx, 'if-modified-since'),
+    ifUnmodifiedSince: header(ctx, 'if-unmodified-since'),
+  };
   const outcome = evaluateConditions(
-    {
-      ifMatch: header(ctx, 'if-match'),
-      ifNoneMatch: header(ctx, 'if-none-match'),
-      ifModifiedSince: header(ctx, 'if-modified-since'),
-      ifUnmodifiedSince: header(ctx, 'if-unmodified-since'),
-    },
+    partNumber === null ? conditions : partConditions(conditions, obj, partNumber),
     { etag: obj.etag, lastModified: new Date(obj.lastModified) },
     isHead ? 'HEAD' : 'GET',
   );
