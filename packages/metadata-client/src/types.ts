@@ -45,8 +45,20 @@ export const ObjectRecord = z.object({
   chunks: z.array(ChunkRef),
   /** Small objects: the bytes themselves (base64), stored with the record instead of in chunks (chunks is then empty). */
   inline: z.string().optional(),
-  /** Multipart objects: the parts in object order (their numbers as uploaded, their sizes), for GET/HEAD ?partNumber. */
-  parts: z.array(z.object({ partNumber: z.number().int().min(1).max(10000), size: z.number().int().nonnegative() })).optional(),
+  /**
+   * Multipart objects: the parts in object order (their numbers as uploaded, their sizes and ETags, and their
+   * checksums in the object's checksum algorithm), for GET/HEAD ?partNumber and GetObjectAttributes.
+   */
+  parts: z
+    .array(
+      z.object({
+        partNumber: z.number().int().min(1).max(10000),
+        size: z.number().int().nonnegative(),
+        etag: z.string().optional(),
+        checksum: z.string().optional(),
+      }),
+    )
+    .optional(),
   /** Multipart objects: the upload that produced the record (lets a retried CompleteMultipartUpload succeed again). */
   uploadId: z.string().optional(),
 });

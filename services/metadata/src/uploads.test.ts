@@ -161,7 +161,7 @@ describe('multipart uploads', () => {
       return { u, id, p1, p2, p3, p4 };
     }
 
-    it('writes the object from the listed parts: ETag md5-of-MD5s-N, part sizes, references moved', async () => {
+    it('writes the object from the listed parts: ETag md5-of-MD5s-N, part sizes and ETags, references moved', async () => {
       await env.svc.putObject({ record: rec(B, 'k', { chunks: [cid('old'), cid('a')] }) });
       assert.equal(await refs('a'), 1);
       const { id, p1, p2, p3 } = await setup();
@@ -181,9 +181,9 @@ describe('multipart uploads', () => {
       assert.equal(r.etag, multipartEtag([p1.etag, p2.etag, p3.etag]));
       assert.equal(r.size, 11 * MiB + 10);
       assert.deepEqual(r.parts, [
-        { partNumber: 1, size: 5 * MiB },
-        { partNumber: 2, size: 6 * MiB },
-        { partNumber: 3, size: 10 },
+        { partNumber: 1, size: 5 * MiB, etag: p1.etag, checksum: p1.checksum!.value },
+        { partNumber: 2, size: 6 * MiB, etag: p2.etag, checksum: p2.checksum!.value },
+        { partNumber: 3, size: 10, etag: p3.etag, checksum: p3.checksum!.value },
       ]);
       assert.deepEqual(r.chunks.map((c) => c.id), ['a', 'b', 'c', 'd', 'a'].map((c) => cid(c)));
       assert.deepEqual(r.headers, { 'content-type': 'text/plain' });

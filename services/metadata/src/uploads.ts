@@ -391,7 +391,10 @@ export async function completeUpload(ctx: Ctx, input: CompleteInput): Promise<Co
         userMeta: doc.userMeta,
         checksum: input.checksum,
         chunks: listed.flatMap((p) => p.chunks),
-        parts: listed.map((p) => ({ partNumber: p.partNumber, size: p.size })),
+        parts: listed.map((p) => {
+          const sum = input.checksum && p.checksum?.algorithm === input.checksum.algorithm ? { checksum: p.checksum.value } : {};
+          return { partNumber: p.partNumber, size: p.size, etag: p.etag, ...sum };
+        }),
         uploadId,
       });
       const writes = new Map<string, KvValue | null>([

@@ -25,6 +25,7 @@ import { completeMultipartUpload } from './ops/complete-multipart-upload.ts';
 import { abortMultipartUpload } from './ops/abort-multipart-upload.ts';
 import { listParts } from './ops/list-parts.ts';
 import { listMultipartUploads } from './ops/list-multipart-uploads.ts';
+import { getObjectAttributes } from './ops/get-object-attributes.ts';
 
 export interface Route {
   operation: string;
@@ -86,6 +87,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
   switch (method) {
     case 'GET':
       if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
+      if (sub === 'attributes') return { operation: 'GetObjectAttributes', handler: getObjectAttributes };
       if (sub !== undefined) notImplemented(`GET object ?${sub}`);
       return { operation: 'GetObject', handler: getObject };
     case 'HEAD':

@@ -14,6 +14,7 @@ import { readSmallBody } from '../small-body.ts';
 import { nowToTheSecond } from '../object-headers.ts';
 import { canCombine, combineCrcs, compositeChecksum } from '../../multipart/checksums.ts';
 import { MAX_PART_NUMBER, uploadIdOf } from '../../multipart/params.ts';
+import { lastOfEachPartNumber } from '../../multipart/complete-parts.ts';
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'];
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -92,10 +93,7 @@ export async function completeMultipartUpload(ctx: S3Context) {
   const bucket = await authorizeBucket(ctx);
   const objectChecksums = takeObjectChecksumHeaders(ctx);
   const body = await readSmallBody(ctx, COMPLETE_MULTIPART_MAX_BODY);
-  const requested = parseCompleteMultipartUpload(body);
-  for (let i = 1; i < requested.length; i++) {
-    if (requested[i]!.partNumber <= requested[i - 1]!.partNumber) throw new S3Error('InvalidPartOrder', undefined, { UploadId: uploadId });
-  }
+  const requested = lastOfEachPartNumber(parseCompleteMultipartUpload(body), uploadId);
   const { metadata } = ctx.deps;
   const conditions = { ifMatch: header(ctx, 'if-match'), ifNoneMatch: header(ctx, 'if-none-match') };
   const lastModified = nowToTheSecond();

@@ -10,28 +10,13 @@ import { authorizeBucket, header, objectKey, type S3Context } from '../context.t
 import { setCommonHeaders } from '../respond.ts';
 import { setObjectHeaders } from '../object-headers.ts';
 import { readObjectData } from '../../data/read-object.ts';
-import type { ObjectRecord } from '@vaultx/metadata-client';
 import { parsePartNumber } from '../../multipart/params.ts';
+import { partConditions, partSlice } from '../../multipart/part-range.ts';
 
 const OVERRIDES = [
   'response-content-type', 'response-content-language', 'response-expires',
   'response-cache-control', 'response-content-disposition', 'response-content-encoding',
 ];
-
-/** The byte range of part `n` (undefined range: the whole object); InvalidPartNumber when there is no such part. */
-function partRange(obj: ObjectRecord, n: number): { range?: { start: number; end: number } } {
-  const notSatisfiable = () => new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable', { PartNumberRequested: n, ActualPartCount: obj.parts?.length ?? 1 });
-  if (!obj.parts) {
-    if (n !== 1) throw notSatisfiable();
-    return {};
-  }
-  let start = 0;
-  for (const p of obj.parts) {
-    if (p.partNumber === n) return { range: { start, end: start + p.size - 1 } }; // an empty part: 206 with no bytes
-    start += p.size;
-  }
-  throw notSatisfiable();
-}
 
 /** GET and HEAD /bucket/key — conditional requests, a single Range, response-* overrides. */
 export async function getObject(ctx: S3Context) {
@@ -50,13 +35,14 @@ export async function getObject(ctx: S3Context) {
   const { reply } = ctx;
   setCommonHeaders(ctx.req, reply);
 
+  const conditions = {
+    ifMatch: header(ctx, 'if-match'),
+    ifNoneMatch: header(ctx, 'if-none-match'),
+    ifModifiedSince: header(ctx, 'if-modified-since'),
+    ifUnmodifiedSince: header(ctx, 'if-unmodified-since'),
+  };
   const outcome = evaluateConditions(
-    {
-      ifMatch: header(ctx, 'if-match'),
-      ifNoneMatch: header(ctx, 'if-none-match'),
-      ifModifiedSince: header(ctx, 'if-modified-since'),
-      ifUnmodifiedSince: header(ctx, 'if-unmodified-since'),
-    },
+    partNumber === null ? conditions : partConditions(conditions, obj, partNumber),
     { etag: obj.etag, lastModified: new Date(obj.lastModified) },
     isHead ? 'HEAD' : 'GET',
   );
@@ -67,7 +53,7 @@ export async function getObject(ctx: S3Context) {
   if (outcome === 'precondition-failed') throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
 
   // ?partNumber=N: a multipart object's part N as a 206 range; a single-part object has only part 1, the whole.
-  const part = partNumber === null ? undefined : partRange(obj, partNumber);
+  const part = partNumber === null ? undefined : partSlice(obj, partNumber);
   const range = partNumber === null ? parseRange(header(ctx, 'range'), obj.size) : part?.range;
   if (range === 'unsatisfiable') {
     throw new S3Error('InvalidRange', undefined, { RangeRequested: header(ctx, 'range'), ActualObjectSize: obj.size });
@@ -79,12 +65,16 @@ export async function getObject(ctx: S3Context) {
     applyResponseOverrides(ctx.addr.query, headers);
     for (const [n, v] of Object.entries(headers)) reply.header(n, v);
   }
-  if (partNumber !== null) reply.header('x-amz-mp-parts-count', String(obj.parts?.length ?? 1));
+  if (part) {
+    reply.header('x-amz-mp-parts-count', String(part.partsCount));
+    reply.header('etag', `"${part.etag}"`);
+  }
 
   const span = range ?? { start: 0, end: obj.size - 1 };
   const length = obj.size === 0 ? 0 : span.end - span.start + 1;
   reply.header('content-length', String(length));
-  if (range) reply.code(206).header('content-range', contentRange(range.start, range.end, obj.size));
+  // an empty part has no byte range to name: 200 with no body
+  if (range && length > 0) reply.code(206).header('content-range', contentRange(range.start, range.end, obj.size));
   else reply.code(200);
   if (!reply.hasHeader('content-type')) reply.header('content-type', 'binary/octet-stream');
   ctx.req.audit.size = length;

@@ -8,7 +8,11 @@ import { MAX_PART_SIZE, parsePartNumber, uploadIdOf } from '../../multipart/para
 const RANGE_FORM =
   'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy';
 
-/** x-amz-copy-source-range: exactly `bytes=first-last`, within the source (else InvalidArgument, as S3). */
+/**
+ * x-amz-copy-source-range: exactly `bytes=first-last` (else InvalidArgument);
+ * a range reaching past the source's end is InvalidRange (as s3-tests'
+ * test_multipart_copy_invalid_range expects; a zero-size source has no valid range).
+ */
 export function parseCopySourceRange(raw: string | undefined, size: number): { start: number; end: number } | undefined {
   if (raw === undefined) return undefined;
   const m = /^bytes=(\d{1,16})-(\d{1,16})$/.exec(raw.trim());
@@ -17,9 +21,9 @@ export function parseCopySourceRange(raw: string | undefined, size: number): { s
   const end = Number(m[2]);
   if (start > end) throw new S3Error('InvalidArgument', RANGE_FORM, { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: raw });
   if (end >= size) {
-    throw new S3Error('InvalidArgument', `Range specified is not valid for source object of size: ${size}`, {
-      ArgumentName: 'x-amz-copy-source-range',
-      ArgumentValue: raw,
+    throw new S3Error('InvalidRange', `Range specified is not valid for source object of size: ${size}`, {
+      RangeRequested: raw,
+      ActualObjectSize: size,
     });
   }
   return { start, end };
