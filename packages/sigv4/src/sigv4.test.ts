@@ -223,6 +223,19 @@ test('anonymous request → undefined', async () => {
   assert.equal(await authenticate({ method: 'GET', rawUrl: '/bucket/key?versionId=1', headers: { host: HOST } }, lookup, OPTS), undefined);
 });
 
+test('an empty or blank Authorization header is an anonymous request, not a malformed one', async () => {
+  for (const authorization of ['', '   ']) {
+    assert.equal(await authenticate({ method: 'PUT', rawUrl: '/bucket', headers: { host: HOST, authorization } }, lookup, OPTS), undefined);
+  }
+});
+
+test('a request date before the Unix epoch → AccessDenied (invalid), not RequestTimeTooSkewed', async () => {
+  const input = await signHeader({ path: '/b/k', date: new Date('1950-07-07T21:53:04Z') }, NOW);
+  await rejects(authenticate(input, lookup, OPTS), 'AccessDenied');
+  const future = await signHeader({ path: '/b/k', date: new Date('9999-07-07T21:53:04Z') }, NOW);
+  await rejects(authenticate(future, lookup, OPTS), 'RequestTimeTooSkewed');
+});
+
 // ---------------------------------------------------------------------------
 // Tampering
 
@@ -470,7 +483,10 @@ test('presigned: expired, not yet valid, Expires limits, tampering, unknown key'
     },
   );
   await rejects(authenticate({ ...input, rawUrl: input.rawUrl.replace('X-Amz-Expires=60', 'X-Amz-Expires=abc') }, lookup, OPTS), 'AuthorizationQueryParametersError');
-  await rejects(authenticate({ ...input, rawUrl: input.rawUrl.replace('X-Amz-Expires=60', 'X-Amz-Expires=0') }, lookup, OPTS), 'AuthorizationQueryParametersError');
+  // a zero lifetime was never valid: expired (403), as S3 answers it
+  const zero = await presign({ path: '/b/k', date: NOW, expiresIn: 0 });
+  await rejects(authenticate(zero, lookup, OPTS), 'AccessDenied', (e) => assert.equal(e.message, 'Request has expired'));
+  await rejects(authenticate({ ...input, rawUrl: input.rawUrl.replace('X-Amz-Expires=60', 'X-Amz-Expires=-7') }, lookup, OPTS), 'AuthorizationQueryParametersError');
   // a signed lifetime of exactly a week is fine
   const week = await presign({ path: '/b/k', date: NOW, expiresIn: 604800 });
   assert.ok(await authenticate(week, lookup, OPTS));

@@ -208,18 +208,25 @@ async function lookupOrThrow(lookup: CredentialLookup, accessKeyId: string): Pro
   return creds;
 }
 
+/**
+ * A request date: ISO 8601 basic (20240301T120000Z) or an HTTP date. Dates
+ * before the Unix epoch are invalid (S3 answers AccessDenied for them, not
+ * RequestTimeTooSkewed).
+ */
+export function parseRequestDate(raw: string): Date | undefined {
+  const iso = parseAmzDate(raw);
+  const t = iso ? iso.getTime() : Date.parse(raw);
+  if (Number.isNaN(t) || t < 0) return undefined;
+  return new Date(t);
+}
+
 /** Request date of a header-signed request: x-amz-date, else Date; ISO basic or an HTTP date. */
 function requestDate(headers: HeaderBag): { raw: string; date: Date; amzDate: string } {
   for (const name of ['x-amz-date', 'date']) {
     const raw = headerFirst(headers, name)?.trim();
     if (raw === undefined || raw === '') continue;
-    const iso = parseAmzDate(raw);
-    if (iso) return { raw, date: iso, amzDate: raw };
-    const http = Date.parse(raw);
-    if (!Number.isNaN(http)) {
-      const d = new Date(http);
-      return { raw, date: d, amzDate: toAmzDate(d) };
-    }
+    const d = parseRequestDate(raw);
+    if (d) return { raw, date: d, amzDate: parseAmzDate(raw) ? raw : toAmzDate(d) };
     break; // a present but unparseable x-amz-date wins over Date, as in S3
   }
   throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
@@ -440,7 +447,6 @@ export async function authenticateV4Presigned(
   if (expires > MAX_PRESIGN_EXPIRES) {
     throw queryError('X-Amz-Expires must be less than a week (in seconds) that is; 604800 seconds');
   }
-  if (expires < 1) throw queryError('X-Amz-Expires must be at least 1 second');
 
   const signedHeaders = parseSignedHeaders(signedHeadersStr);
   if (!signedHeaders) throw queryError('X-Amz-SignedHeaders is malformed.');
@@ -452,7 +458,8 @@ export async function authenticateV4Presigned(
     });
   }
   const expiresAt = new Date(date.getTime() + expires * 1000);
-  if (now.getTime() > expiresAt.getTime()) {
+  // X-Amz-Expires=0 is a URL that was never valid: expired, as S3 answers it (403, not 400).
+  if (expires === 0 || now.getTime() > expiresAt.getTime()) {
     throw new S3Error('AccessDenied', 'Request has expired', {
       'X-Amz-Expires': expires,
       Expires: toIsoSeconds(expiresAt),
