@@ -10,8 +10,9 @@ import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
+import { request as httpRequest } from 'node:http';
 import { startVaultx, wirings, itWithLogs, bucketName, withLogs, createUserWithKey, type Vaultx, type Credentials } from './harness.ts';
-import { raw, parseXml, type RawOptions, type RawResponse } from './lib/raw.ts';
+import { raw, parseXml, buildRequest, type RawOptions, type RawResponse } from './lib/raw.ts';
 import { b64 } from './lib/checksums.ts';
 
 function expectError(r: RawResponse, status: number, code: string): void {
@@ -44,6 +45,23 @@ async function rawV2(v: Vaultx, o: { method: string; path: string; headers?: Rec
     if ('Error' in xml) out.error = xml.Error as Record<string, string>;
   }
   return out;
+}
+
+/** A signed request through node:http (undici refuses an Expect header). */
+function sendWithNodeHttp(v: Vaultx, o: RawOptions): Promise<{ status: number; text: string }> {
+  const { url, headers } = buildRequest(v, o);
+  const body = o.body === undefined ? undefined : Buffer.from(o.body);
+  if (body !== undefined) headers['content-length'] = String(body.length);
+  return new Promise((resolve, reject) => {
+    const r = httpRequest(url, { method: o.method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
 }
 
 const US_EAST_1_ONLY = '<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>';
@@ -147,6 +165,18 @@ for (const wiring of wirings()) {
       const bad = await create(bucketName('acl'), { headers: { 'x-amz-acl': 'public-ready' } });
       expectError(bad, 400, 'InvalidArgument');
       assert.equal(bad.error?.ArgumentName, 'x-amz-acl');
+    });
+
+    test('an Expect header other than 100-continue is ignored (as S3), not 417', async () => {
+      for (const expect of ['200', '']) {
+        const b = bucketName('expect');
+        const c = await sendWithNodeHttp(v, { method: 'PUT', bucket: b, headers: { expect } });
+        seen.push({ what: `Expect: ${expect}`, status: c.status });
+        assert.equal(c.status, 200, `Expect: '${expect}': ${c.status} ${c.text}`);
+        const p = await sendWithNodeHttp(v, { method: 'PUT', bucket: b, key: 'k', body: 'bar', headers: { expect } });
+        assert.equal(p.status, 200, `Expect: '${expect}': ${p.status} ${p.text}`);
+        assert.equal((await req({ method: 'GET', bucket: b, key: 'k' })).text, 'bar');
+      }
     });
 
     test('HeadBucket: 200 with x-amz-bucket-region; missing → 404 with no body; another user\'s → 403 with no body', async () => {
