@@ -229,6 +229,24 @@ test('an empty or blank Authorization header is an anonymous request, not a malf
   }
 });
 
+test('x-amz-date edits after signing: empty or garbage → AccessDenied even with a good Date; an old one → RequestTimeTooSkewed', async () => {
+  const input = await signHeader({ path: '/b/k', date: NOW, headers: { date: NOW.toUTCString() } });
+  const withAmzDate = (d: string): AuthInput => ({ ...input, headers: { ...input.headers, 'x-amz-date': d } });
+  await rejects(authenticate(withAmzDate(''), lookup, OPTS), 'AccessDenied');
+  await rejects(authenticate(withAmzDate('Bad Date'), lookup, OPTS), 'AccessDenied');
+  await rejects(authenticate(withAmzDate('20100707T215304Z'), lookup, OPTS), 'RequestTimeTooSkewed');
+  await rejects(authenticate(withAmzDate('99990707T215304Z'), lookup, OPTS), 'RequestTimeTooSkewed');
+  await rejects(authenticate(withAmzDate('19500707T215304Z'), lookup, OPTS), 'AccessDenied');
+  // a bad Date next to a good x-amz-date does not matter
+  assert.ok(await authenticate({ ...input, headers: { ...input.headers, date: 'Bad date' } }, lookup, OPTS));
+});
+
+test('an unknown access key is reported as such even when its credential scope is dated another day', async () => {
+  const input = await signHeader({ path: '/b/k', date: NOW });
+  const stale = `AWS4-HMAC-SHA256 Credential=AKIAIGR7ZNNBHC5BKSUB/20150928/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`;
+  await rejects(authenticate({ ...input, headers: { ...input.headers, authorization: stale } }, lookup, OPTS), 'InvalidAccessKeyId');
+});
+
 test('a request date before the Unix epoch → AccessDenied (invalid), not RequestTimeTooSkewed', async () => {
   const input = await signHeader({ path: '/b/k', date: new Date('1950-07-07T21:53:04Z') }, NOW);
   await rejects(authenticate(input, lookup, OPTS), 'AccessDenied');

@@ -222,14 +222,13 @@ export function parseRequestDate(raw: string): Date | undefined {
 
 /** Request date of a header-signed request: x-amz-date, else Date; ISO basic or an HTTP date. */
 function requestDate(headers: HeaderBag): { raw: string; date: Date; amzDate: string } {
-  for (const name of ['x-amz-date', 'date']) {
-    const raw = headerFirst(headers, name)?.trim();
-    if (raw === undefined || raw === '') continue;
-    const d = parseRequestDate(raw);
-    if (d) return { raw, date: d, amzDate: parseAmzDate(raw) ? raw : toAmzDate(d) };
-    break; // a present but unparseable x-amz-date wins over Date, as in S3
+  // x-amz-date, when present at all (even empty or unparseable), wins over Date, as in S3.
+  const raw = (headerFirst(headers, 'x-amz-date') ?? headerFirst(headers, 'date'))?.trim();
+  const d = raw ? parseRequestDate(raw) : undefined;
+  if (raw === undefined || d === undefined) {
+    throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
   }
-  throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
+  return { raw, date: d, amzDate: parseAmzDate(raw) ? raw : toAmzDate(d) };
 }
 
 export function checkSkew(now: Date, date: Date, raw: string, maxSkewMs: number): void {
@@ -346,20 +345,22 @@ export async function authenticateV4Header(
     throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   }
 
+  // Order as S3: a bad or skewed request date first, then an unknown key, then a credential
+  // scope dated another day (so a stale replayed header reads RequestTimeTooSkewed).
   const { raw, date, amzDate } = requestDate(input.headers);
+  checkSkew(now, date, raw, maxSkewMs);
+  const credentials = await lookupOrThrow(lookup, cred.accessKeyId);
   if (cred.date !== amzDate.slice(0, 8)) {
     throw malformedHeader(
       `Invalid credential date "${cred.date}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`,
     );
   }
-  checkSkew(now, date, raw, maxSkewMs);
 
   const signature = fields.signature.toLowerCase();
   // Validate the payload hash form before spending HMACs on the signature.
   payloadModeFromHeader(contentSha256, Buffer.alloc(0), '', '', '');
 
   checkSignedHeaderCoverage(input.headers, signedHeaders);
-  const credentials = await lookupOrThrow(lookup, cred.accessKeyId);
   const signingKey = getSigningKey(credentials.secretAccessKey, cred.date, cred.region, cred.service);
 
   verifyV4(
