@@ -18,6 +18,11 @@ function resourceOf(rawUrl: string): string {
   return q === -1 ? rawUrl : rawUrl.slice(0, q);
 }
 
+function expectsContinue(req: FastifyRequest): boolean {
+  const v = req.headers.expect;
+  return typeof v === 'string' && v.trim().toLowerCase() === '100-continue';
+}
+
 /** Errors fastify raises itself (bad URL, aborted body...) as S3 errors. */
 function frameworkError(err: FastifyError): S3Error {
   switch (err.code) {
@@ -41,6 +46,10 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
   // node answers 417 itself to any Expect other than 100-continue; S3 ignores such a header
   // (s3-tests test_*_create_bad_expect_mismatch), so the request is served as usual.
   app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
+  // node would also send "100 Continue" at once; S3 sends it only to a request it will
+  // serve, so a refused one (anonymous, bad signature, unknown operation) gets its error
+  // before the client sends the body. handle() sends it after authentication and routing.
+  app.server.on('checkContinue', (req, res) => app.server.emit('request', req, res));
 
   const auth = new Authenticator(deps.metadata, deps.config.region);
 
@@ -55,6 +64,7 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
       req.audit.user = authResult.credentials.userId;
       const r = route(req.method, addr, req.headers);
       req.operation = r.operation;
+      if (expectsContinue(req)) reply.raw.writeContinue();
       return await r.handler(makeContext(deps, req, reply, addr, authResult));
     } catch (e) {
       return sendError(req, reply, e, resource);
