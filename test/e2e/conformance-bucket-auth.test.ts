@@ -213,6 +213,10 @@ for (const wiring of wirings()) {
       const bad = await create(bucketName('acl'), { headers: { 'x-amz-acl': 'public-ready' } });
       expectError(bad, 400, 'InvalidArgument');
       assert.equal(bad.error?.ArgumentName, 'x-amz-acl');
+      // Object Ownership: BucketOwnerEnforced is what VaultX is; the ACL-enabling settings are not implemented
+      assert.equal((await create(bucketName('own'), { headers: { 'x-amz-object-ownership': 'BucketOwnerEnforced' } })).status, 200);
+      expectError(await create(bucketName('own'), { headers: { 'x-amz-object-ownership': 'ObjectWriter' } }), 501, 'NotImplemented');
+      expectError(await create(bucketName('own'), { headers: { 'x-amz-object-ownership': 'Whatever' } }), 400, 'InvalidArgument');
     });
 
     test('an Expect header other than 100-continue is ignored (as S3), not 417', async () => {
@@ -375,6 +379,9 @@ for (const wiring of wirings()) {
       }
       expectError(await req({ method: 'GET', bucket, key: 'no-such-key', query: [['acl', '']] }), 404, 'NoSuchKey');
       expectError(await req({ method: 'GET', bucket, query: [['acl', '']], creds: bob }), 403, 'AccessDenied');
+      // only the current version exists
+      assert.equal((await req({ method: 'GET', bucket, key: 'foo', query: [['acl', ''], ['versionId', 'null']] })).status, 200);
+      expectError(await req({ method: 'GET', bucket, key: 'foo', query: [['acl', ''], ['versionId', 'abc']] }), 400, 'InvalidArgument');
     });
 
     test('PutBucketAcl / PutObjectAcl: private or an owner-only policy → 200; anything public → 400 AccessControlListNotSupported', async () => {

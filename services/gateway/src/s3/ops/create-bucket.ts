@@ -25,10 +25,22 @@ function checkLocationConstraint(constraint: string | undefined, region: string)
   );
 }
 
+const OBJECT_OWNERSHIP = ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'];
+
+/** Only BucketOwnerEnforced (ACLs disabled, S3's default) is what VaultX does; the others enable ACLs. */
+function checkObjectOwnership(value: string | undefined): void {
+  if (value === undefined || value === 'BucketOwnerEnforced') return;
+  if (!OBJECT_OWNERSHIP.includes(value)) {
+    throw new S3Error('InvalidArgument', 'Invalid x-amz-object-ownership header', { ArgumentName: 'x-amz-object-ownership', ArgumentValue: value });
+  }
+  throw new S3Error('NotImplemented', `Object Ownership ${value} (ACLs enabled) is not implemented; only BucketOwnerEnforced.`);
+}
+
 /** PUT /bucket — optional CreateBucketConfiguration with a LocationConstraint. */
 export async function createBucket(ctx: S3Context) {
   const name = bucketName(ctx);
   validateBucketName(name);
+  checkObjectOwnership(header(ctx, 'x-amz-object-ownership'));
   // New buckets have ACLs disabled (as S3's default ownership setting): only "owner has full control".
   if (!isOwnerOnlyAcl(requestedAcl((h) => header(ctx, h)))) throw new S3Error('InvalidBucketAclWithObjectOwnership');
   const body = (await readSmallBody(ctx, MAX_CONFIG_BYTES)).toString('utf8');

@@ -11,6 +11,7 @@ import {
 import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
 import { setCommonHeaders } from '../respond.ts';
 import { readSmallBody } from '../small-body.ts';
+import { checkVersionId } from './get-acl.ts';
 
 /**
  * Checks an ACL a PutBucketAcl / PutObjectAcl asks for, as S3 does with ACLs
@@ -43,6 +44,7 @@ export async function putBucketAcl(ctx: S3Context) {
 export async function putObjectAcl(ctx: S3Context) {
   const key = objectKey(ctx);
   validateObjectKey(key);
+  checkVersionId(ctx);
   const bucket = await authorizeBucket(ctx);
   const obj = await ctx.deps.metadata.getObject({ bucket: bucket.name, key }, { requestId: ctx.requestId });
   await checkRequestedAcl(ctx, obj.owner);
