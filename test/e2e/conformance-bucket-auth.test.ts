@@ -112,6 +112,26 @@ function expectContinue(v: Vaultx, o: RawOptions): Promise<{ first: string; fina
   });
 }
 
+/** Writes bytes to a fresh connection and returns everything the server sends until it closes. */
+function rawExchange(v: Vaultx, bytes: string): Promise<string> {
+  const u = new URL(v.endpoint);
+  return new Promise((resolve, reject) => {
+    const sock = connect(Number(u.port), u.hostname);
+    let buf = '';
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`connection not closed; got: ${buf}`));
+    }, 10_000);
+    sock.on('data', (d: Buffer) => (buf += d.toString('utf8')));
+    sock.on('error', reject);
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(buf);
+    });
+    sock.write(bytes);
+  });
+}
+
 const US_EAST_1_ONLY = '<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>';
 
 for (const wiring of wirings()) {
@@ -240,6 +260,18 @@ for (const wiring of wirings()) {
       assert.match(ok.first, /^HTTP\/1\.1 100 /);
       assert.match(ok.final ?? '', /^HTTP\/1\.1 200 /);
       assert.equal((await req({ method: 'GET', bucket, key: 'continue' })).text, 'foo');
+    });
+
+    test('a request node cannot parse (negative or garbled Content-Length) → 400 in S3 XML, not JSON', async () => {
+      const u = new URL(v.endpoint);
+      for (const cl of ['-1', 'abc']) {
+        const answer = await rawExchange(v, `PUT /${bucketName('cl')} HTTP/1.1\r\nhost: ${u.host}\r\ncontent-length: ${cl}\r\n\r\n`);
+        seen.push({ what: `content-length ${cl}`, status: Number(answer.slice(9, 12)) });
+        assert.match(answer, /^HTTP\/1\.1 400 /, answer);
+        assert.match(answer, /\r\ncontent-type: application\/xml\r\n/i, answer);
+        assert.match(answer, /<Error><Code>InvalidRequest<\/Code>/, answer);
+      }
+      assert.equal((await req({ method: 'GET', bucket, key: 'foo' })).text, 'bar', 'still serving');
     });
 
     test('HeadBucket: 200 with x-amz-bucket-region; missing → 404 with no body; another user\'s → 403 with no body', async () => {

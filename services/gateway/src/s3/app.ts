@@ -8,6 +8,7 @@ import { S3Error } from '@vaultx/s3-protocol';
 import { createServiceApp } from '@vaultx/service-kit';
 import type { GatewayDeps } from '../deps.ts';
 import { Authenticator } from './auth.ts';
+import { answerClientError } from './client-error.ts';
 import { makeContext } from './context.ts';
 import { parseAddress } from './request.ts';
 import { sendError } from './respond.ts';
@@ -50,6 +51,10 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
   // serve, so a refused one (anonymous, bad signature, unknown operation) gets its error
   // before the client sends the body. handle() sends it after authentication and routing.
   app.server.on('checkContinue', (req, res) => app.server.emit('request', req, res));
+
+  // Replaces fastify's JSON answer to unparseable requests with S3's XML.
+  app.server.removeAllListeners('clientError');
+  app.server.on('clientError', answerClientError);
 
   const auth = new Authenticator(deps.metadata, deps.config.region);
 
