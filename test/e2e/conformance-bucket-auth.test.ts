@@ -358,6 +358,20 @@ for (const wiring of wirings()) {
       assert.equal((await req({ method: 'GET', bucket, key: 'foo' })).text, 'bar', 'the anonymous PUT changed nothing');
     });
 
+    test('names no bucket can have (over 255 bytes, uppercase, underscores) → 404 NoSuchBucket on every operation, never a 5xx', async () => {
+      for (const name of ['a'.repeat(300), 'Bad_Name', 'a'.repeat(64)]) {
+        for (const o of [
+          { method: 'GET' }, { method: 'DELETE' }, { method: 'GET', key: 'k' }, { method: 'PUT', key: 'k', body: 'x' },
+          { method: 'GET', query: [['location', '']] as Array<[string, string]> }, { method: 'GET', query: [['acl', '']] as Array<[string, string]> },
+        ]) {
+          expectError(await req({ bucket: name, ...o }), 404, 'NoSuchBucket');
+        }
+        const head = await req({ method: 'HEAD', bucket: name });
+        assert.equal(head.status, 404);
+        assert.equal((await req({ method: 'GET', bucket: name, key: 'k', auth: 'none' })).status, 403);
+      }
+    });
+
     test('bad credentials: unknown access key → 403 InvalidAccessKeyId; wrong secret → 403 SignatureDoesNotMatch', async () => {
       expectError(await req({ method: 'GET', creds: { accessKeyId: 'badauth', secretAccessKey: 'roflmao' } }), 403, 'InvalidAccessKeyId');
       expectError(await req({ method: 'GET', creds: { accessKeyId: v.accessKeyId, secretAccessKey: 'roflmao' } }), 403, 'SignatureDoesNotMatch');
