@@ -356,6 +356,14 @@ for (const wiring of wirings()) {
       expectError(await req({ method: 'PUT', bucket: anonBucket, headers: { authorization: '' }, ...none }), 403, 'AccessDenied');
       assert.equal((await req({ method: 'HEAD', bucket: anonBucket })).status, 404);
       assert.equal((await req({ method: 'GET', bucket, key: 'foo' })).text, 'bar', 'the anonymous PUT changed nothing');
+      // as on S3, a bucket that does not exist is reported as such, to anyone
+      const missing = bucketName('nobucket');
+      expectError(await req({ method: 'GET', bucket: missing, key: 'foo', ...none }), 404, 'NoSuchBucket');
+      expectError(await req({ method: 'GET', bucket: missing, ...none }), 404, 'NoSuchBucket');
+      expectError(await req({ method: 'DELETE', bucket: missing, ...none }), 404, 'NoSuchBucket');
+      expectError(await req({ method: 'PUT', bucket: missing, key: 'k', body: 'x', ...none }), 404, 'NoSuchBucket');
+      expectError(await req({ method: 'PUT', bucket: missing, ...none }), 403, 'AccessDenied');
+      assert.equal((await req({ method: 'HEAD', bucket: missing })).status, 404, 'the anonymous CreateBucket created nothing');
     });
 
     test('names no bucket can have (over 255 bytes, uppercase, underscores) → 404 NoSuchBucket on every operation, never a 5xx', async () => {

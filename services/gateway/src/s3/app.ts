@@ -66,6 +66,10 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
       if (addr.bucket !== undefined) req.audit.bucket = addr.bucket;
       if (addr.key !== undefined) req.audit.key = addr.key;
       const authResult = await auth.authenticate(req.method, rawUrl, req.headers, req.id);
+      if (authResult === undefined) {
+        const creating = req.method === 'PUT' && addr.bucket !== undefined && addr.key === undefined && addr.query.size === 0;
+        return await auth.refuseAnonymous(addr.bucket, creating, req.id);
+      }
       req.audit.user = authResult.credentials.userId;
       const r = route(req.method, addr, req.headers);
       req.operation = r.operation;
