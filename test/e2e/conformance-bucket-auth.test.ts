@@ -476,6 +476,14 @@ for (const wiring of wirings()) {
       assert.equal((await req({ method: 'HEAD', bucket })).status, 200, 'the bucket was not deleted');
     });
 
+    test('an HTTP method S3 does not have → 405 MethodNotAllowed in S3 XML', async () => {
+      for (const method of ['PROPFIND', 'MKCOL', 'TRACE']) {
+        expectError(await req({ method, bucket, key: 'foo' }), 405, 'MethodNotAllowed');
+      }
+      expectError(await req({ method: 'PATCH', bucket }), 405, 'MethodNotAllowed');
+      expectError(await req({ method: 'DELETE' }), 405, 'MethodNotAllowed');
+    });
+
     test('no request in this file got a 5xx', () => {
       const bad = seen.filter((s) => s.status >= 500 && s.status !== 501);
       assert.deepEqual(bad, []);
