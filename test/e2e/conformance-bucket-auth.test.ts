@@ -380,6 +380,14 @@ for (const wiring of wirings()) {
       }
     });
 
+    test('x-amz-expected-bucket-owner: the owner → served; anyone else → 403 AccessDenied', async () => {
+      assert.equal((await req({ method: 'GET', bucket, key: 'foo', headers: { 'x-amz-expected-bucket-owner': 'root' } })).text, 'bar');
+      assert.equal((await req({ method: 'HEAD', bucket, headers: { 'x-amz-expected-bucket-owner': 'root' } })).status, 200);
+      expectError(await req({ method: 'GET', bucket, key: 'foo', headers: { 'x-amz-expected-bucket-owner': bobId } }), 403, 'AccessDenied');
+      expectError(await req({ method: 'PUT', bucket, key: 'foo', body: 'changed', headers: { 'x-amz-expected-bucket-owner': bobId } }), 403, 'AccessDenied');
+      assert.equal((await req({ method: 'GET', bucket, key: 'foo' })).text, 'bar');
+    });
+
     test('bad credentials: unknown access key → 403 InvalidAccessKeyId; wrong secret → 403 SignatureDoesNotMatch', async () => {
       expectError(await req({ method: 'GET', creds: { accessKeyId: 'badauth', secretAccessKey: 'roflmao' } }), 403, 'InvalidAccessKeyId');
       expectError(await req({ method: 'GET', creds: { accessKeyId: v.accessKeyId, secretAccessKey: 'roflmao' } }), 403, 'SignatureDoesNotMatch');

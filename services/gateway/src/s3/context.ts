@@ -53,5 +53,8 @@ export async function authorizeBucket(ctx: S3Context, name = bucketName(ctx)): P
   if (!isValidBucketName(name)) throw new S3Error('NoSuchBucket', undefined, { BucketName: name });
   const bucket = await ctx.deps.metadata.getBucket({ name }, { requestId: ctx.requestId });
   if (!ctx.isRoot && bucket.owner !== ctx.userId) throw new S3Error('AccessDenied');
+  // A client may state whose bucket it means to address; S3 refuses the request when it is someone else's.
+  const expectedOwner = name === ctx.addr.bucket ? header(ctx, 'x-amz-expected-bucket-owner') : undefined;
+  if (expectedOwner !== undefined && expectedOwner !== bucket.owner) throw new S3Error('AccessDenied');
   return bucket;
 }
