@@ -10,10 +10,9 @@ import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { startVaultx, wirings, itWithLogs, bucketName, withLogs, createUserWithKey, type Vaultx, type Credentials } from './harness.ts';
-import { raw, parseXml, buildRequest, type RawOptions, type RawResponse } from './lib/raw.ts';
+import { raw, parseXml, type RawOptions, type RawResponse } from './lib/raw.ts';
 import { b64 } from './lib/checksums.ts';
 
 function expectError(r: RawResponse, status: number, code: string): void {
@@ -46,70 +45,6 @@ async function rawV2(v: Vaultx, o: { method: string; path: string; headers?: Rec
     if ('Error' in xml) out.error = xml.Error as Record<string, string>;
   }
   return out;
-}
-
-/** A signed request through node:http (undici refuses an Expect header). */
-function sendWithNodeHttp(v: Vaultx, o: RawOptions): Promise<{ status: number; text: string }> {
-  const { url, headers } = buildRequest(v, o);
-  const body = o.body === undefined ? undefined : Buffer.from(o.body);
-  if (body !== undefined) headers['content-length'] = String(body.length);
-  return new Promise((resolve, reject) => {
-    const r = httpRequest(url, { method: o.method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    r.on('error', reject);
-    r.end(body);
-  });
-}
-
-/**
- * Sends a request's head with `Expect: 100-continue` over a bare socket and
- * returns the first status line the server answers with; then, if that was
- * 100, sends the body and returns the final status line too.
- */
-function expectContinue(v: Vaultx, o: RawOptions): Promise<{ first: string; final?: string }> {
-  const { url, headers } = buildRequest(v, o);
-  const u = new URL(url);
-  const body = Buffer.from(o.body ?? '');
-  const head =
-    `${o.method} ${u.pathname}${u.search} HTTP/1.1\r\nhost: ${u.host}\r\ncontent-length: ${body.length}\r\nexpect: 100-continue\r\n` +
-    Object.entries(headers).map(([k, val]) => `${k}: ${val}\r\n`).join('') +
-    '\r\n';
-  return new Promise((resolve, reject) => {
-    const sock = connect(Number(u.port), u.hostname);
-    let buf = '';
-    let first: string | undefined;
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`no answer; got: ${buf}`));
-    }, 10_000);
-    sock.on('error', reject);
-    sock.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      const lines = buf.split('\r\n');
-      if (first === undefined && lines.length > 1) {
-        first = lines[0]!;
-        if (/^HTTP\/1\.1 100 /.test(first)) {
-          buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
-          sock.write(body);
-        } else {
-          clearTimeout(timer);
-          sock.destroy();
-          resolve({ first });
-          return;
-        }
-      }
-      if (first !== undefined && /^HTTP\/1\.1 [2-5]\d\d /.test(buf) && buf.includes('\r\n\r\n')) {
-        clearTimeout(timer);
-        sock.destroy();
-        resolve({ first, final: buf.split('\r\n')[0] });
-      }
-    });
-    sock.write(head);
-  });
 }
 
 /** Writes bytes to a fresh connection and returns everything the server sends until it closes. */
@@ -237,29 +172,6 @@ for (const wiring of wirings()) {
       assert.equal((await create(bucketName('own'), { headers: { 'x-amz-object-ownership': 'BucketOwnerEnforced' } })).status, 200);
       expectError(await create(bucketName('own'), { headers: { 'x-amz-object-ownership': 'ObjectWriter' } }), 501, 'NotImplemented');
       expectError(await create(bucketName('own'), { headers: { 'x-amz-object-ownership': 'Whatever' } }), 400, 'InvalidArgument');
-    });
-
-    test('an Expect header other than 100-continue is ignored (as S3), not 417', async () => {
-      for (const expect of ['200', '']) {
-        const b = bucketName('expect');
-        const c = await sendWithNodeHttp(v, { method: 'PUT', bucket: b, headers: { expect } });
-        seen.push({ what: `Expect: ${expect}`, status: c.status });
-        assert.equal(c.status, 200, `Expect: '${expect}': ${c.status} ${c.text}`);
-        const p = await sendWithNodeHttp(v, { method: 'PUT', bucket: b, key: 'k', body: 'bar', headers: { expect } });
-        assert.equal(p.status, 200, `Expect: '${expect}': ${p.status} ${p.text}`);
-        assert.equal((await req({ method: 'GET', bucket: b, key: 'k' })).text, 'bar');
-      }
-    });
-
-    test('Expect: 100-continue: a refused request gets its error instead of 100; an accepted one gets 100, then 200', async () => {
-      const anon = await expectContinue(v, { method: 'PUT', bucket, key: 'continue', body: 'foo', auth: 'none' });
-      assert.match(anon.first, /^HTTP\/1\.1 403 /);
-      const badSig = await expectContinue(v, { method: 'PUT', bucket, key: 'continue', body: 'foo', tamperSignature: true });
-      assert.match(badSig.first, /^HTTP\/1\.1 403 /);
-      const ok = await expectContinue(v, { method: 'PUT', bucket, key: 'continue', body: 'foo' });
-      assert.match(ok.first, /^HTTP\/1\.1 100 /);
-      assert.match(ok.final ?? '', /^HTTP\/1\.1 200 /);
-      assert.equal((await req({ method: 'GET', bucket, key: 'continue' })).text, 'foo');
     });
 
     test('a request node cannot parse (negative or garbled Content-Length) → 400 in S3 XML, not JSON', async () => {

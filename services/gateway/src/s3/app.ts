@@ -19,11 +19,6 @@ function resourceOf(rawUrl: string): string {
   return q === -1 ? rawUrl : rawUrl.slice(0, q);
 }
 
-function expectsContinue(req: FastifyRequest): boolean {
-  const v = req.headers.expect;
-  return typeof v === 'string' && v.trim().toLowerCase() === '100-continue';
-}
-
 /** Errors fastify raises itself (bad URL, aborted body...) as S3 errors. */
 function frameworkError(err: FastifyError): S3Error {
   switch (err.code) {
@@ -44,18 +39,6 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
-  // node answers 417 itself to any Expect other than 100-continue; S3 ignores such a header
-  // (s3-tests test_*_create_bad_expect_mismatch), so the request is served as usual.
-  app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
-  // node would also send "100 Continue" at once; S3 sends it only to a request it will
-  // serve, so a refused one (anonymous, bad signature, unknown operation) gets its error
-  // before the client sends the body. handle() sends it after authentication and routing.
-  app.server.on('checkContinue', (req, res) => app.server.emit('request', req, res));
-
-  // Replaces fastify's JSON answer to unparseable requests with S3's XML.
-  app.server.removeAllListeners('clientError');
-  app.server.on('clientError', answerClientError);
-
   const auth = new Authenticator(deps.metadata, deps.config.region);
 
   const handle = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
@@ -73,7 +56,6 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
       req.audit.user = authResult.credentials.userId;
       const r = route(req.method, addr, req.headers);
       req.operation = r.operation;
-      if (expectsContinue(req)) reply.raw.writeContinue();
       return await r.handler(makeContext(deps, req, reply, addr, authResult));
     } catch (e) {
       return sendError(req, reply, e, resource);
@@ -85,5 +67,8 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
   // Only methods outside the routes above get here (every path is routed): S3 answers 405 in XML.
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new S3Error('MethodNotAllowed'), resourceOf(req.raw.url ?? '/')));
   app.setErrorHandler((err: FastifyError, req, reply) => sendError(req, reply, frameworkError(err), resourceOf(req.raw.url ?? '/')));
+  // Replaces fastify's JSON answer to unparseable requests with S3's XML.
+  app.server.removeAllListeners('clientError');
+  app.server.on('clientError', answerClientError);
   return app;
 }
