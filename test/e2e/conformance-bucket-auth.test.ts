@@ -10,7 +10,6 @@ import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
-import { connect } from 'node:net';
 import { startVaultx, wirings, itWithLogs, bucketName, withLogs, createUserWithKey, type Vaultx, type Credentials } from './harness.ts';
 import { raw, parseXml, type RawOptions, type RawResponse } from './lib/raw.ts';
 import { b64 } from './lib/checksums.ts';
@@ -45,26 +44,6 @@ async function rawV2(v: Vaultx, o: { method: string; path: string; headers?: Rec
     if ('Error' in xml) out.error = xml.Error as Record<string, string>;
   }
   return out;
-}
-
-/** Writes bytes to a fresh connection and returns everything the server sends until it closes. */
-function rawExchange(v: Vaultx, bytes: string): Promise<string> {
-  const u = new URL(v.endpoint);
-  return new Promise((resolve, reject) => {
-    const sock = connect(Number(u.port), u.hostname);
-    let buf = '';
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`connection not closed; got: ${buf}`));
-    }, 10_000);
-    sock.on('data', (d: Buffer) => (buf += d.toString('utf8')));
-    sock.on('error', reject);
-    sock.on('close', () => {
-      clearTimeout(timer);
-      resolve(buf);
-    });
-    sock.write(bytes);
-  });
 }
 
 const US_EAST_1_ONLY = '<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>';
@@ -174,18 +153,6 @@ for (const wiring of wirings()) {
       expectError(await create(bucketName('own'), { headers: { 'x-amz-object-ownership': 'Whatever' } }), 400, 'InvalidArgument');
     });
 
-    test('a request node cannot parse (negative or garbled Content-Length) → 400 in S3 XML, not JSON', async () => {
-      const u = new URL(v.endpoint);
-      for (const cl of ['-1', 'abc']) {
-        const answer = await rawExchange(v, `PUT /${bucketName('cl')} HTTP/1.1\r\nhost: ${u.host}\r\ncontent-length: ${cl}\r\n\r\n`);
-        seen.push({ what: `content-length ${cl}`, status: Number(answer.slice(9, 12)) });
-        assert.match(answer, /^HTTP\/1\.1 400 /, answer);
-        assert.match(answer, /\r\ncontent-type: application\/xml\r\n/i, answer);
-        assert.match(answer, /<Error><Code>InvalidRequest<\/Code>/, answer);
-      }
-      assert.equal((await req({ method: 'GET', bucket, key: 'foo' })).text, 'bar', 'still serving');
-    });
-
     test('HeadBucket: 200 with x-amz-bucket-region; missing → 404 with no body; another user\'s → 403 with no body', async () => {
       const h = await req({ method: 'HEAD', bucket });
       assert.equal(h.status, 200);
@@ -213,43 +180,20 @@ for (const wiring of wirings()) {
       expectError(await req({ method: 'GET', bucket: b, key: 'foo' }), 404, 'NoSuchBucket');
     });
 
-    test('ListBuckets: own buckets only; max-buckets pages with a continuation token; prefix filters; bad parameters → 400', async () => {
-      const prefix = bucketName('pg');
-      const names = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
-      for (const n of names) assert.equal((await create(n)).status, 200);
+    test('ListBuckets: the caller\'s own buckets only, owner ID in the listing', async () => {
+      const mine = bucketName('mine');
+      assert.equal((await create(mine)).status, 200);
       const bobs = bucketName('bobs');
       assert.equal((await create(bobs, { creds: bob })).status, 200);
-
-      const filtered = await req({ method: 'GET', query: [['prefix', prefix]] });
-      assert.equal(filtered.status, 200, filtered.text);
       const listed = (x: RawResponse): string[] => {
         const b = x.xml?.ListAllMyBucketsResult?.Buckets?.Bucket;
         return (b === undefined ? [] : Array.isArray(b) ? b : [b]).map((e: { Name: string }) => e.Name);
       };
-      assert.deepEqual(listed(filtered), names);
-      assert.equal(filtered.xml.ListAllMyBucketsResult.Prefix, prefix);
-      assert.equal(filtered.xml.ListAllMyBucketsResult.Owner.ID, 'root');
-
-      const paged: string[] = [];
-      let token: string | undefined;
-      for (let i = 0; i < 10; i++) {
-        const query: Array<[string, string]> = [['prefix', prefix], ['max-buckets', '1']];
-        if (token !== undefined) query.push(['continuation-token', token]);
-        const page = await req({ method: 'GET', query });
-        assert.equal(page.status, 200, page.text);
-        paged.push(...listed(page));
-        token = page.xml.ListAllMyBucketsResult.ContinuationToken;
-        if (token === undefined) break;
-      }
-      assert.deepEqual(paged, names);
-
-      const all = listed(await req({ method: 'GET' }));
-      assert.ok(all.includes(bucket) && !all.includes(bobs), 'only the caller\'s buckets');
+      const all = await req({ method: 'GET' });
+      assert.equal(all.status, 200, all.text);
+      assert.equal(all.xml.ListAllMyBucketsResult.Owner.ID, 'root');
+      assert.ok(listed(all).includes(bucket) && listed(all).includes(mine) && !listed(all).includes(bobs), 'only the caller\'s buckets');
       assert.deepEqual(listed(await req({ method: 'GET', creds: bob })), [bobs]);
-      for (const bad of ['0', '10001', 'x', '-1']) {
-        expectError(await req({ method: 'GET', query: [['max-buckets', bad]] }), 400, 'InvalidArgument');
-      }
-      expectError(await req({ method: 'GET', query: [['continuation-token', 'not a token']] }), 400, 'InvalidArgument');
     });
 
     test('anonymous requests → 403 AccessDenied (no ACLs, so nothing is public); HEAD → 403 with no body', async () => {

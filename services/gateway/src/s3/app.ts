@@ -8,7 +8,6 @@ import { S3Error } from '@vaultx/s3-protocol';
 import { createServiceApp } from '@vaultx/service-kit';
 import type { GatewayDeps } from '../deps.ts';
 import { Authenticator } from './auth.ts';
-import { answerClientError } from './client-error.ts';
 import { makeContext } from './context.ts';
 import { parseAddress } from './request.ts';
 import { sendError } from './respond.ts';
@@ -67,8 +66,5 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
   // Only methods outside the routes above get here (every path is routed): S3 answers 405 in XML.
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new S3Error('MethodNotAllowed'), resourceOf(req.raw.url ?? '/')));
   app.setErrorHandler((err: FastifyError, req, reply) => sendError(req, reply, frameworkError(err), resourceOf(req.raw.url ?? '/')));
-  // Replaces fastify's JSON answer to unparseable requests with S3's XML.
-  app.server.removeAllListeners('clientError');
-  app.server.on('clientError', answerClientError);
   return app;
 }

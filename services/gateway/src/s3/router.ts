@@ -89,8 +89,8 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
   const sub = firstSubresource(q, OBJECT_SUBRESOURCES);
   switch (method) {
     case 'GET':
-      if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
       if (sub === 'acl') return { operation: 'GetObjectAcl', handler: getObjectAcl };
+      if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
       if (sub !== undefined) notImplemented(`GET object ?${sub}`);
       return { operation: 'GetObject', handler: getObject };
     case 'HEAD':
