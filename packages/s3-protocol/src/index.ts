@@ -7,6 +7,7 @@ export * from './xml-render.ts';
 export * from './xml-parse.ts';
 export * from './body.ts';
 export * from './bucket-name.ts';
+export * from './acl.ts';
 export * from './object-key.ts';
 export * from './range.ts';
 export * from './conditional.ts';

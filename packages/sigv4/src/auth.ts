@@ -23,7 +23,8 @@ export async function authenticate(
   const v4q = isV4Presigned(url.params);
   const v2q = isV2Presigned(url.params);
 
-  if (authorization !== undefined) {
+  // An empty Authorization header carries no credentials: the request is anonymous (as S3 treats it).
+  if (authorization !== undefined && authorization.trim() !== '') {
     if (v4q || v2q) {
       throw new S3Error('InvalidArgument', ONE_MECHANISM, { ArgumentName: 'Authorization', ArgumentValue: authorization });
     }

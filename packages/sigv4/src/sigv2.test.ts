@@ -218,6 +218,30 @@ test('SigV2 header: unknown key, skew, missing date, malformed', async () => {
   await rejects(authenticate(base, wrongSecret, OPTS), 'SignatureDoesNotMatch');
 });
 
+test('SigV2 header: x-amz-date wins over Date — empty, garbage or pre-epoch → AccessDenied; far future → skewed', async () => {
+  // botocore's SigV2 signer always sends Date and signs it; x-amz-date is then one of the amz headers.
+  const withAmzDate = (amzDate: string): AuthInput => {
+    const sts = `PUT\n\n\n${HTTP_NOW}\nx-amz-date:${amzDate}\n/bucket`;
+    return {
+      method: 'PUT',
+      rawUrl: '/bucket',
+      headers: { host: 'localhost', date: HTTP_NOW, 'x-amz-date': amzDate, authorization: `AWS ${AK}:${sign(sts)}` },
+      now: NOW,
+    };
+  };
+  assert.ok(await authenticate(withAmzDate(HTTP_NOW), lookup, OPTS));
+  for (const bad of ['', 'Bad Date', 'Tue, 07 Jul 1950 21:53:04 GMT']) {
+    await rejects(authenticate(withAmzDate(bad), lookup, OPTS), 'AccessDenied', (e) => assert.equal(e.status, 403));
+  }
+  for (const skewed of ['Tue, 07 Jul 2010 21:53:04 GMT', 'Tue, 07 Jul 2030 21:53:04 GMT', 'Tue, 07 Jul 9999 21:53:04 GMT']) {
+    await rejects(authenticate(withAmzDate(skewed), lookup, OPTS), 'RequestTimeTooSkewed');
+  }
+  const garbage = withAmzDate(HTTP_NOW);
+  await rejects(authenticate({ ...garbage, headers: { ...garbage.headers, authorization: 'AWS HAHAHA' } }, lookup, OPTS), 'InvalidArgument', (e) =>
+    assert.equal(e.status, 400),
+  );
+});
+
 test('SigV2 query: own presigned URL with response overrides; tampering; expiry; missing params', async () => {
   const expires = String(Math.floor(NOW.getTime() / 1000) + 600);
   const disposition = 'attachment; filename="a b.txt"';

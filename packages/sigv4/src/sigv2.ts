@@ -13,9 +13,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { S3Error } from '@vaultx/s3-protocol';
-import { awsUriEncodeBytes, parseAmzDate, percentDecodeBytes, timingSafeEqualString, toIsoSeconds } from './encoding.ts';
+import { awsUriEncodeBytes, percentDecodeBytes, timingSafeEqualString, toIsoSeconds } from './encoding.ts';
 import { byteForms, dedupe, headerFirst, headerValues, paramValues, type HeaderBag, type ParsedUrl, type RawParam } from './request.ts';
-import { checkSkew } from './sigv4.ts';
+import { checkSkew, parseRequestDate } from './sigv4.ts';
 import { DEFAULT_MAX_SKEW_MS, type AuthInput, type AuthOptions, type AuthResult, type CredentialLookup } from './types.ts';
 
 const RESPONSE_OVERRIDES = new Set([
@@ -163,8 +163,10 @@ export async function authenticateV2Header(
 
   const amzDate = headerFirst(input.headers, 'x-amz-date')?.trim();
   const httpDate = headerFirst(input.headers, 'date')?.trim();
-  const rawDate = amzDate || httpDate;
-  const parsed = rawDate ? parseAmzDate(rawDate) ?? (Number.isNaN(Date.parse(rawDate)) ? undefined : new Date(Date.parse(rawDate))) : undefined;
+  // x-amz-date, when present at all (even empty), is the request date and Date is ignored,
+  // so an empty or bad x-amz-date is refused even next to a good Date (as S3 does).
+  const rawDate = amzDate ?? httpDate;
+  const parsed = rawDate ? parseRequestDate(rawDate) : undefined;
   if (!rawDate || !parsed) {
     throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
   }

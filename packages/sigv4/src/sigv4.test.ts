@@ -223,6 +223,37 @@ test('anonymous request → undefined', async () => {
   assert.equal(await authenticate({ method: 'GET', rawUrl: '/bucket/key?versionId=1', headers: { host: HOST } }, lookup, OPTS), undefined);
 });
 
+test('an empty or blank Authorization header is an anonymous request, not a malformed one', async () => {
+  for (const authorization of ['', '   ']) {
+    assert.equal(await authenticate({ method: 'PUT', rawUrl: '/bucket', headers: { host: HOST, authorization } }, lookup, OPTS), undefined);
+  }
+});
+
+test('x-amz-date edits after signing: empty or garbage → AccessDenied even with a good Date; an old one → RequestTimeTooSkewed', async () => {
+  const input = await signHeader({ path: '/b/k', date: NOW, headers: { date: NOW.toUTCString() } });
+  const withAmzDate = (d: string): AuthInput => ({ ...input, headers: { ...input.headers, 'x-amz-date': d } });
+  await rejects(authenticate(withAmzDate(''), lookup, OPTS), 'AccessDenied');
+  await rejects(authenticate(withAmzDate('Bad Date'), lookup, OPTS), 'AccessDenied');
+  await rejects(authenticate(withAmzDate('20100707T215304Z'), lookup, OPTS), 'RequestTimeTooSkewed');
+  await rejects(authenticate(withAmzDate('99990707T215304Z'), lookup, OPTS), 'RequestTimeTooSkewed');
+  await rejects(authenticate(withAmzDate('19500707T215304Z'), lookup, OPTS), 'AccessDenied');
+  // a bad Date next to a good x-amz-date does not matter
+  assert.ok(await authenticate({ ...input, headers: { ...input.headers, date: 'Bad date' } }, lookup, OPTS));
+});
+
+test('an unknown access key is reported as such even when its credential scope is dated another day', async () => {
+  const input = await signHeader({ path: '/b/k', date: NOW });
+  const stale = `AWS4-HMAC-SHA256 Credential=AKIAIGR7ZNNBHC5BKSUB/20150928/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`;
+  await rejects(authenticate({ ...input, headers: { ...input.headers, authorization: stale } }, lookup, OPTS), 'InvalidAccessKeyId');
+});
+
+test('a request date before the Unix epoch → AccessDenied (invalid), not RequestTimeTooSkewed', async () => {
+  const input = await signHeader({ path: '/b/k', date: new Date('1950-07-07T21:53:04Z') }, NOW);
+  await rejects(authenticate(input, lookup, OPTS), 'AccessDenied');
+  const future = await signHeader({ path: '/b/k', date: new Date('9999-07-07T21:53:04Z') }, NOW);
+  await rejects(authenticate(future, lookup, OPTS), 'RequestTimeTooSkewed');
+});
+
 // ---------------------------------------------------------------------------
 // Tampering
 
@@ -470,7 +501,13 @@ test('presigned: expired, not yet valid, Expires limits, tampering, unknown key'
     },
   );
   await rejects(authenticate({ ...input, rawUrl: input.rawUrl.replace('X-Amz-Expires=60', 'X-Amz-Expires=abc') }, lookup, OPTS), 'AuthorizationQueryParametersError');
-  await rejects(authenticate({ ...input, rawUrl: input.rawUrl.replace('X-Amz-Expires=60', 'X-Amz-Expires=0') }, lookup, OPTS), 'AuthorizationQueryParametersError');
+  // a zero lifetime was never valid: expired (403), as S3 answers it
+  const zero = await presign({ path: '/b/k', date: NOW, expiresIn: 0 });
+  await rejects(authenticate(zero, lookup, OPTS), 'AccessDenied', (e) => assert.equal(e.message, 'Request has expired'));
+  // so is a negative one (signed as such)
+  const negative = await presign({ path: '/b/k', date: NOW, expiresIn: -7 });
+  assert.match(negative.rawUrl, /X-Amz-Expires=-7/);
+  await rejects(authenticate(negative, lookup, OPTS), 'AccessDenied', (e) => assert.equal(e.status, 403));
   // a signed lifetime of exactly a week is fine
   const week = await presign({ path: '/b/k', date: NOW, expiresIn: 604800 });
   assert.ok(await authenticate(week, lookup, OPTS));

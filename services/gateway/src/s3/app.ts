@@ -48,6 +48,10 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
       if (addr.bucket !== undefined) req.audit.bucket = addr.bucket;
       if (addr.key !== undefined) req.audit.key = addr.key;
       const authResult = await auth.authenticate(req.method, rawUrl, req.headers, req.id);
+      if (authResult === undefined) {
+        const creating = req.method === 'PUT' && addr.bucket !== undefined && addr.key === undefined && addr.query.size === 0;
+        return await auth.refuseAnonymous(addr.bucket, creating, req.id);
+      }
       req.audit.user = authResult.credentials.userId;
       const r = route(req.method, addr, req.headers);
       req.operation = r.operation;
@@ -59,6 +63,8 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
 
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'], url: '/', handler: handle });
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'], url: '/*', handler: handle });
+  // Only methods outside the routes above get here (every path is routed): S3 answers 405 in XML.
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, new S3Error('MethodNotAllowed'), resourceOf(req.raw.url ?? '/')));
   app.setErrorHandler((err: FastifyError, req, reply) => sendError(req, reply, frameworkError(err), resourceOf(req.raw.url ?? '/')));
   return app;
 }

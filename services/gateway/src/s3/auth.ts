@@ -5,7 +5,7 @@
  * CACHE_TTL_MS.
  */
 import { LRUCache } from 'lru-cache';
-import { S3Error } from '@vaultx/s3-protocol';
+import { S3Error, isValidBucketName } from '@vaultx/s3-protocol';
 import { authenticate, type AuthResult, type Credentials } from '@vaultx/sigv4';
 import type { MetadataApi } from '@vaultx/metadata-client';
 
@@ -33,19 +33,25 @@ export class Authenticator {
     return creds;
   }
 
-  /** Throws AccessDenied for anonymous requests: VaultX has no public buckets yet. */
+  /** undefined for an anonymous request (see refuseAnonymous); throws on a bad signature etc. */
   async authenticate(
     method: string,
     rawUrl: string,
     headers: Record<string, string | string[] | undefined>,
     requestId: string,
-  ): Promise<AuthResult> {
-    const result = await authenticate(
-      { method, rawUrl, headers },
-      (id) => this.lookup(id, requestId),
-      { region: this.region },
-    );
-    if (!result) throw new S3Error('AccessDenied');
-    return result;
+  ): Promise<AuthResult | undefined> {
+    return authenticate({ method, rawUrl, headers }, (id) => this.lookup(id, requestId), { region: this.region });
+  }
+
+  /**
+   * Anonymous requests are always refused: VaultX has no public buckets. As on
+   * S3, one about a bucket that does not exist is told so (404 NoSuchBucket);
+   * everything else, an anonymous CreateBucket included, is 403 AccessDenied.
+   */
+  async refuseAnonymous(bucket: string | undefined, creatingBucket: boolean, requestId: string): Promise<never> {
+    if (bucket !== undefined && !creatingBucket && isValidBucketName(bucket)) {
+      await this.metadata.getBucket({ name: bucket }, { requestId }); // throws NoSuchBucket
+    }
+    throw new S3Error('AccessDenied');
   }
 }

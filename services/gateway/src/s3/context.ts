@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { S3Error } from '@vaultx/s3-protocol';
+import { S3Error, isValidBucketName } from '@vaultx/s3-protocol';
 import type { AuthResult } from '@vaultx/sigv4';
 import type { BucketRecord } from '@vaultx/metadata-client';
 import type { GatewayDeps } from '../deps.ts';
@@ -48,7 +48,13 @@ export function objectKey(ctx: S3Context): string {
 
 /** Loads the bucket and checks the caller may use it: owners and root only (no bucket policies yet). */
 export async function authorizeBucket(ctx: S3Context, name = bucketName(ctx)): Promise<BucketRecord> {
+  // CreateBucket admits only valid names, so another name is no bucket; it is not looked up
+  // (a name over 255 bytes would not even pass the metadata API's input check).
+  if (!isValidBucketName(name)) throw new S3Error('NoSuchBucket', undefined, { BucketName: name });
   const bucket = await ctx.deps.metadata.getBucket({ name }, { requestId: ctx.requestId });
   if (!ctx.isRoot && bucket.owner !== ctx.userId) throw new S3Error('AccessDenied');
+  // A client may state whose bucket it means to address; S3 refuses the request when it is someone else's.
+  const expectedOwner = name === ctx.addr.bucket ? header(ctx, 'x-amz-expected-bucket-owner') : undefined;
+  if (expectedOwner !== undefined && expectedOwner !== bucket.owner) throw new S3Error('AccessDenied');
   return bucket;
 }

@@ -12,6 +12,8 @@ import { headBucket } from './ops/head-bucket.ts';
 import { deleteBucket } from './ops/delete-bucket.ts';
 import { getBucketLocation } from './ops/get-bucket-location.ts';
 import { getBucketVersioning } from './ops/get-bucket-versioning.ts';
+import { getBucketAcl, getObjectAcl } from './ops/get-acl.ts';
+import { putBucketAcl, putObjectAcl } from './ops/put-acl.ts';
 import { listObjectsV1, listObjectsV2 } from './ops/list-objects.ts';
 import { deleteObjects } from './ops/delete-objects.ts';
 import { putObject } from './ops/put-object.ts';
@@ -64,12 +66,14 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         if (sub === 'location') return { operation: 'GetBucketLocation', handler: getBucketLocation };
         if (sub === 'versioning') return { operation: 'GetBucketVersioning', handler: getBucketVersioning };
         if (sub === 'uploads') return { operation: 'ListMultipartUploads', handler: listMultipartUploads };
+        if (sub === 'acl') return { operation: 'GetBucketAcl', handler: getBucketAcl };
         if (sub !== undefined) notImplemented(`GET ?${sub}`);
         if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
         return { operation: 'ListObjects', handler: listObjectsV1 };
       case 'HEAD':
         return { operation: 'HeadBucket', handler: headBucket };
       case 'PUT':
+        if (sub === 'acl') return { operation: 'PutBucketAcl', handler: putBucketAcl };
         if (sub !== undefined) notImplemented(`PUT ?${sub}`);
         return { operation: 'CreateBucket', handler: createBucket };
       case 'DELETE':
@@ -86,6 +90,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
   const sub = firstSubresource(q, OBJECT_SUBRESOURCES);
   switch (method) {
     case 'GET':
+      if (sub === 'acl') return { operation: 'GetObjectAcl', handler: getObjectAcl };
       if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
       if (sub === 'attributes') return { operation: 'GetObjectAttributes', handler: getObjectAttributes };
       if (sub !== undefined) notImplemented(`GET object ?${sub}`);
@@ -98,6 +103,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
           ? { operation: 'UploadPartCopy', handler: uploadPartCopy }
           : { operation: 'UploadPart', handler: uploadPart };
       }
+      if (sub === 'acl') return { operation: 'PutObjectAcl', handler: putObjectAcl };
       if (q.has('partNumber') || sub !== undefined) notImplemented(sub !== undefined ? `PUT object ?${sub}` : 'PUT ?partNumber without uploadId');
       if (headers['x-amz-copy-source'] !== undefined) return { operation: 'CopyObject', handler: copyObject };
       return { operation: 'PutObject', handler: putObject };
