@@ -1,0 +1,51 @@
+/**
+ * Places where Node's HTTP server or fastify would answer an S3 request
+ * before S3 code sees it, and Amazon S3 answers differently:
+ *
+ * - `Expect: 100-continue`: Node sends 100 Continue at once. S3 sends it only
+ *   once the request is authenticated and routed, so a refused upload gets its
+ *   final answer (403...) before the client sends the body.
+ * - any other Expect value (`200`, empty): Node answers 417. S3 ignores it.
+ * - a Content-Type fastify cannot parse (empty, `foo`, bad parameters):
+ *   fastify answers 415. S3 takes any value and stores it as sent.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+
+const CONTENT_TYPE = Symbol('vaultx.contentType');
+type WithContentType = IncomingMessage & { [CONTENT_TYPE]?: string };
+
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
+
+export function installHttpQuirks(app: FastifyInstance): void {
+  const server = app.server;
+  // With a listener here Node neither answers 100 nor 417 by itself.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
+
+  // Bodies are never parsed by fastify (operations stream them), so hide the
+  // Content-Type from its parser and put it back before the handler runs.
+  app.addHook('onRequest', (req, _reply, done) => {
+    const raw = req.raw as WithContentType;
+    const ct = raw.headers['content-type'];
+    if (ct !== undefined) {
+      raw[CONTENT_TYPE] = ct;
+      delete raw.headers['content-type'];
+    }
+    done();
+  });
+  app.addHook('preValidation', (req, _reply, done) => {
+    const raw = req.raw as WithContentType;
+    const ct = raw[CONTENT_TYPE];
+    if (ct !== undefined) raw.headers['content-type'] = ct;
+    done();
+  });
+}
+
+/** Sends 100 Continue when the client waits for it; call once the request is accepted. */
+export function continueIfExpected(req: IncomingMessage, res: ServerResponse): void {
+  const expect = req.headers.expect;
+  if (expect === undefined || !CONTINUE.test(expect) || res.headersSent) return;
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor !== 1) return;
+  res.writeContinue();
+}
