@@ -18,6 +18,9 @@ import {
   DeleteObjectCommand,
   CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCopyCommand,
+  CompleteMultipartUploadCommand,
 } from '@aws-sdk/client-s3';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, createUserWithKey, withLogs, type Vaultx } from './harness.ts';
 import { raw, buildRequest, encodePath, type RawOptions, type RawResponse } from './lib/raw.ts';
@@ -434,6 +437,24 @@ for (const wiring of wirings()) {
       } finally {
         altS3.destroy();
       }
+    });
+
+    test('a copy source over 5 GiB → 400 InvalidRequest (CopyObject copies at most 5 GiB)', async () => {
+      // 81 whole-object part copies of 64 MiB share the source's chunks: a 5.06 GiB object without writing it
+      const part = Buffer.alloc(64 * 1024 * 1024, 7);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'copy/part-src', Body: part }));
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'copy/huge' }));
+      const parts: Array<{ PartNumber: number; ETag?: string }> = [];
+      for (let n = 1; n <= 81; n++) {
+        const r = await s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: 'copy/huge', UploadId, PartNumber: n, CopySource: `${bucket}/copy/part-src` }));
+        parts.push({ PartNumber: n, ETag: r.CopyPartResult?.ETag });
+      }
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'copy/huge', UploadId, MultipartUpload: { Parts: parts } }));
+      assert.equal((await head('copy/huge')).headers['content-length'], String(81 * part.length));
+      const r = await req({ method: 'PUT', bucket, key: 'copy/huge2', headers: { 'x-amz-copy-source': `${bucket}/copy/huge` } });
+      expectError(r, 400, 'InvalidRequest');
+      assert.match(r.error?.Message ?? '', /larger than the maximum allowable size for a copy source: 5368709120/);
+      assert.equal((await head('copy/huge2')).status, 404);
     });
 
     // --- header-level cases (test_headers.py) --------------------------------

@@ -10,6 +10,9 @@ import { authorizeBucket, header, objectKey, type S3Context } from '../context.t
 import { sendXml } from '../respond.ts';
 import { isStorageClass, nowToTheSecond } from '../object-headers.ts';
 
+/** CopyObject copies at most 5 GiB; larger objects are copied with UploadPartCopy. */
+export const MAX_COPY_SOURCE_BYTES = 5 * 1024 * 1024 * 1024;
+
 /** Parses x-amz-copy-source: "[/]bucket/key[?versionId=…]", URL-encoded. */
 export function parseCopySource(raw: string): { bucket: string; key: string; versionId?: string } {
   const q = raw.indexOf('?');
@@ -59,6 +62,9 @@ export async function copyObject(ctx: S3Context) {
     { etag: source.etag, lastModified: new Date(source.lastModified) },
   );
   if (outcome !== 'ok') throw new S3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Match' });
+  if (source.size > MAX_COPY_SOURCE_BYTES) {
+    throw new S3Error('InvalidRequest', `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE_BYTES}`);
+  }
 
   const sameObject = srcBucket.name === destBucket.name && src.key === key;
   const storageClass = storageClassHeader ?? (sameObject ? source.storageClass : 'STANDARD');
