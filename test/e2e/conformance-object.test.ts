@@ -279,6 +279,19 @@ for (const wiring of wirings()) {
       assert.equal((await get('cput-new')).text, 'bar');
     });
 
+    test('conditional DELETE with If-Match: 412 on another ETag (object kept), 404 NoSuchKey when absent, deletes on a match or *', async () => {
+      const p = await put('cdel', 'bar');
+      const del = (h: Record<string, string>) => req({ method: 'DELETE', bucket, key: 'cdel', headers: h });
+      expectError(await del({ 'if-match': '"ABCORZ"' }), 412, 'PreconditionFailed');
+      assert.equal((await get('cdel')).text, 'bar');
+      assert.equal((await del({ 'if-match': p.headers.etag! })).status, 204);
+      expectError(await get('cdel'), 404, 'NoSuchKey');
+      expectError(await del({ 'if-match': '*' }), 404, 'NoSuchKey');
+      await put('cdel', 'again');
+      assert.equal((await del({ 'if-match': '*' })).status, 204);
+      assert.equal((await head('cdel')).status, 404);
+    });
+
     // --- ranges --------------------------------------------------------------
 
     test('Range requests (test_ranged_request_response_code, _skip_leading_bytes_, _return_trailing_bytes_, _invalid_range, _empty_object)', async () => {

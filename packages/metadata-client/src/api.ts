@@ -45,7 +45,8 @@ export const metadataMethods = {
   },
   getObject: { input: z.object({ bucket: BucketName, key: Key }), output: ObjectRecord },
   deleteObject: {
-    input: z.object({ bucket: BucketName, key: Key }),
+    /** ifMatch: conditional delete — the current ETag must match ('*': any object), else PreconditionFailed; no object: NoSuchKey. */
+    input: z.object({ bucket: BucketName, key: Key, ifMatch: z.string().optional() }),
     output: z.object({ deleted: z.boolean() }),
   },
   listObjects: {

@@ -164,6 +164,20 @@ describe('objects', () => {
       assert.equal(await refs(2), undefined);
       assert.equal(await gc(2), undefined);
     });
+
+    it('conditional delete: If-Match on a missing key is NoSuchKey, another ETag PreconditionFailed (object kept), a match or * deletes', async () => {
+      await rejectsCode(env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '*' }), 'NoSuchKey');
+      await rejectsCode(env.svc.deleteObject({ bucket: B, key: '', ifMatch: '"x"' }), 'NoSuchKey');
+      await env.svc.putObject({ record: rec(B, 'cdel', { etag: 'd1', chunks: [77] }) });
+      const e = await rejectsCode(env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '"other"' }), 'PreconditionFailed');
+      assert.equal(e.status, 412);
+      assert.equal((await env.svc.getObject({ bucket: B, key: 'cdel' })).etag, 'd1');
+      assert.equal(await refs(77), 1);
+      assert.deepEqual(await env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '"d1"' }), { deleted: true });
+      await rejectsCode(env.svc.getObject({ bucket: B, key: 'cdel' }), 'NoSuchKey');
+      await env.svc.putObject({ record: rec(B, 'cdel', { etag: 'd2' }) });
+      assert.deepEqual(await env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '*' }), { deleted: true });
+    });
   });
 
   describe('chunk reference counts', () => {

@@ -188,11 +188,13 @@ export async function getObject(ctx: Ctx, input: MetadataInput<'getObject'>): Pr
 
 /** S3 DeleteObject is idempotent: a missing key is `{ deleted: false }`, not an error. */
 export async function deleteObject(ctx: Ctx, input: MetadataInput<'deleteObject'>): Promise<MetadataOutput<'deleteObject'>> {
-  const { bucket, key } = input;
+  const { bucket, key, ifMatch } = input;
   assertBucketNameUsable(bucket);
   const bk = bucketKey(bucket);
   if (!isStorableKey(key)) {
     if ((await ctx.kv.get(bk)) === undefined) throw noSuchBucket(bucket);
+    // no such object can exist: a conditional delete finds nothing to match
+    if (ifMatch !== undefined) throw noSuchKey(key);
     return { deleted: false };
   }
   const ok = objectKey(bucket, key);
@@ -202,6 +204,8 @@ export async function deleteObject(ctx: Ctx, input: MetadataInput<'deleteObject'
     return ctx.kv.update<{ deleted: boolean }>([bk, ok, inlineDataKey(bucket, key), ...keys], (cur) => {
       if (cur.get(bk) === undefined) throw noSuchBucket(bucket);
       const prev = cur.get(ok) as ObjectRecord | undefined;
+      // S3 conditional delete: If-Match on a missing key is NoSuchKey, on another ETag PreconditionFailed
+      checkConditions(prev, key, ifMatch);
       if (!prev) return { writes: new Map<string, KvValue | null>(), result: { deleted: false } };
       if (!prev.chunks.every((c) => ids.has(c.id))) throw new Retry(prev);
       const writes = new Map<string, KvValue | null>([[ok, null]]);
