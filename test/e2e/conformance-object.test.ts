@@ -50,6 +50,7 @@ async function bytesOf(body: unknown): Promise<Buffer> {
 }
 
 const httpDate = (d: Date) => d.toUTCString();
+const BODY_IDLE_MS = 3000;
 
 for (const wiring of wirings()) {
   describe(`object conformance (${wiring})`, () => {
@@ -76,7 +77,8 @@ for (const wiring of wirings()) {
     }
 
     before(withLogs(() => v, async () => {
-      v = await startVaultx({ wiring });
+      // S3 waits about 20 s for a stalled body; a short limit keeps the test quick
+      v = await startVaultx({ wiring, env: { VAULTX_BODY_IDLE_TIMEOUT_MS: String(BODY_IDLE_MS) } });
       s3 = s3Client(v);
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       await s3.send(new CreateBucketCommand({ Bucket: other }));
@@ -514,6 +516,22 @@ for (const wiring of wirings()) {
       const r = await socketRequest(v.ports.s3, lines, { body: Buffer.from('3\r\nbar\r\n0\r\n\r\n') });
       assert.equal(r.statuses.at(-1), 411, `${r.statuses} ${r.body.toString()}`);
       assert.equal((await head('badlen')).status, 404);
+    });
+
+    test('a body shorter than its Content-Length → 400 RequestTimeout once no byte arrives for the idle limit (test_object_create_bad_contentlength_mismatch_above)', async () => {
+      const t0 = Date.now();
+      const lines = signedHead({ method: 'PUT', bucket, key: 'stalled', body: 'bar', contentLength: '4', payloadHash: 'UNSIGNED-PAYLOAD' });
+      const r = await socketRequest(v.ports.s3, lines, { body: Buffer.from('bar'), timeoutMs: BODY_IDLE_MS + 10_000 });
+      const took = Date.now() - t0;
+      assert.deepEqual(r.statuses, [400], `${r.statuses} after ${took} ms`);
+      assert.match(r.body.toString(), /<Code>RequestTimeout<\/Code>/);
+      assert.ok(took >= BODY_IDLE_MS - 200 && took < BODY_IDLE_MS + 5000, `answered after ${took} ms`);
+      assert.equal((await head('stalled')).status, 404);
+      // a stalled XML body (DeleteObjects) too
+      const xml = '<Delete><Object><Key>x</Key></Object></Delete>';
+      const lines2 = signedHead({ method: 'POST', bucket, query: [['delete', '']], body: xml, contentLength: String(xml.length + 10), payloadHash: 'UNSIGNED-PAYLOAD', headers: { 'content-md5': b64.md5(Buffer.from(xml)) } });
+      const r2 = await socketRequest(v.ports.s3, lines2, { body: Buffer.from(xml), timeoutMs: BODY_IDLE_MS + 10_000 });
+      assert.deepEqual(r2.statuses, [400], `${r2.statuses} ${r2.body.toString()}`);
     });
   });
 }

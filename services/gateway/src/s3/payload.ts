@@ -16,6 +16,7 @@ import {
   type ChecksumAlgorithm,
 } from '@vaultx/sigv4';
 import type { DigestResult } from '../data/digests.ts';
+import { DEFAULT_BODY_IDLE_TIMEOUT_MS, withIdleTimeout } from './idle-timeout.ts';
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'];
 
@@ -56,7 +57,7 @@ function parseContentMd5(v: string | undefined): Buffer | undefined {
 export function openPayload(
   req: IncomingMessage,
   auth: AuthResult,
-  opts: { maxSize: number; requireLength: boolean },
+  opts: { maxSize: number; requireLength: boolean; idleTimeoutMs?: number },
 ): Payload {
   const contentLength = parseLength(header(req, 'content-length'), 'Content-Length');
   const contentMd5 = parseContentMd5(header(req, 'content-md5'));
@@ -108,6 +109,8 @@ export function openPayload(
     stream = req;
   }
   if (declaredLength !== undefined && declaredLength > opts.maxSize) throw new S3Error('EntityTooLarge', undefined, { ProposedSize: declaredLength, MaxSizeAllowed: opts.maxSize });
+  // a body that stops arriving is a 400 RequestTimeout, never a request left waiting
+  stream = withIdleTimeout(stream, opts.idleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS, () => new S3Error('RequestTimeout'));
 
   const payloadMode = auth.payload;
   return {

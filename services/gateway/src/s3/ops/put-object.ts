@@ -30,7 +30,7 @@ export async function putObject(ctx: S3Context) {
   if (!isStorageClass(storageClass)) throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
 
   const { config, chunks, metadata } = ctx.deps;
-  const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: config.maxObjectSize, requireLength: true });
+  const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: config.maxObjectSize, requireLength: true, idleTimeoutMs: config.bodyIdleTimeoutMs });
   const size = payload.declaredLength;
   const inline = size !== undefined && size > 0 && size <= config.inlineMaxBytes;
   // Small objects live with their metadata: one durable write instead of a chunk file plus a record.
