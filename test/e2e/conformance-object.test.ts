@@ -233,6 +233,7 @@ for (const wiring of wirings()) {
         const lines = signedHead({ method: 'PUT', bucket, key, body: 'bar', headers: { 'x-amz-meta-meta1': value } });
         const r = await socketRequest(v.ports.s3, lines, { body: Buffer.from('bar') });
         assert.equal(r.statuses.at(-1), 400, `${JSON.stringify(value)}: ${r.statuses} ${r.body.toString()}`);
+        assert.match(r.body.toString(), /^<\?xml[^>]*>\s*<Error><Code>BadRequest<\/Code>/, r.body.toString());
         assert.equal((await head(key)).status, 404);
       }
     });
@@ -506,11 +507,15 @@ for (const wiring of wirings()) {
       assert.ok((await get('testobj')).body.equals(body));
     });
 
-    test('bad Content-Length (empty, negative, not a number) → 400; none on a PUT with a body → 411 (test_object_create_bad_contentlength_*)', async () => {
+    test('bad Content-Length (empty, negative, not a number) → 400 BadRequest in XML; none on a PUT with a body → 411 (test_object_create_bad_contentlength_*)', async () => {
       for (const cl of ['', '-1', 'abc']) {
         const lines = signedHead({ method: 'PUT', bucket, key: 'badlen', body: 'bar', contentLength: cl });
         const r = await socketRequest(v.ports.s3, lines, { body: Buffer.from('bar') });
         assert.equal(r.statuses.at(-1), 400, `Content-Length: ${JSON.stringify(cl)} → ${r.statuses}`);
+        // in S3's XML, like every other error
+        assert.match(r.headers['content-type'] ?? '', /^application\/xml/);
+        assert.match(r.body.toString(), /<Code>BadRequest<\/Code>/, r.body.toString());
+        assert.ok(r.headers['x-amz-request-id']);
       }
       const lines = signedHead({ method: 'PUT', bucket, key: 'badlen', body: 'bar', contentLength: null }, (l) => [...l, 'transfer-encoding: chunked']);
       const r = await socketRequest(v.ports.s3, lines, { body: Buffer.from('3\r\nbar\r\n0\r\n\r\n') });
