@@ -67,8 +67,9 @@ function errorFor(code: string | undefined): S3Error {
 
 /** Node's 'clientError': the request could not be parsed, so no route ever sees it. */
 function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
-  // a reset connection has nobody left to answer
-  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+  // a reset connection has nobody left to answer; a response already under way cannot be replaced
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
@@ -85,4 +86,6 @@ function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duplex): voi
       'Connection: close\r\n\r\n' +
       body,
   );
+  // end() lets the answer arrive (an abrupt close could reset it away); a client that never closes is cut off
+  setTimeout(() => socket.destroy(), 5000).unref();
 }
