@@ -507,7 +507,7 @@ for (const wiring of wirings()) {
       assert.ok((await get('testobj')).body.equals(body));
     });
 
-    test('bad Content-Length (empty, negative, not a number) → 400 BadRequest in XML; none on a PUT with a body → 411 (test_object_create_bad_contentlength_*)', async () => {
+    test('bad Content-Length (empty, negative, not a number) → 400 BadRequest in XML (test_object_create_bad_contentlength_*)', async () => {
       for (const cl of ['', '-1', 'abc']) {
         const lines = signedHead({ method: 'PUT', bucket, key: 'badlen', body: 'bar', contentLength: cl });
         const r = await socketRequest(v.ports.s3, lines, { body: Buffer.from('bar') });
@@ -517,10 +517,27 @@ for (const wiring of wirings()) {
         assert.match(r.body.toString(), /<Code>BadRequest<\/Code>/, r.body.toString());
         assert.ok(r.headers['x-amz-request-id']);
       }
-      const lines = signedHead({ method: 'PUT', bucket, key: 'badlen', body: 'bar', contentLength: null }, (l) => [...l, 'transfer-encoding: chunked']);
-      const r = await socketRequest(v.ports.s3, lines, { body: Buffer.from('3\r\nbar\r\n0\r\n\r\n') });
-      assert.equal(r.statuses.at(-1), 411, `${r.statuses} ${r.body.toString()}`);
       assert.equal((await head('badlen')).status, 404);
+    });
+
+    test('PUT with Transfer-Encoding: chunked and no Content-Length stores the body (test_object_write_with_chunked_transfer_encoding)', async () => {
+      const lines = signedHead({ method: 'PUT', bucket, key: 'te-chunked', body: 'bar', contentLength: null }, (l) => [...l, 'transfer-encoding: chunked']);
+      const r = await socketRequest(v.ports.s3, lines, { body: Buffer.from('3\r\nbar\r\n0\r\n\r\n') });
+      assert.deepEqual(r.statuses, [200], `${r.statuses} ${r.body.toString()}`);
+      assert.equal(r.headers.etag, `"${md5Hex('bar')}"`);
+      const g = await get('te-chunked');
+      assert.equal(g.text, 'bar');
+      assert.equal(g.headers['content-length'], '3');
+      // several chunks, larger than the inline limit
+      const big = randomBytes(100_000);
+      const framed = Buffer.concat([
+        Buffer.from(`${(60_000).toString(16)}\r\n`), big.subarray(0, 60_000), Buffer.from('\r\n'),
+        Buffer.from(`${(40_000).toString(16)}\r\n`), big.subarray(60_000), Buffer.from('\r\n0\r\n\r\n'),
+      ]);
+      const lines2 = signedHead({ method: 'PUT', bucket, key: 'te-chunked-big', body: big, contentLength: null }, (l) => [...l, 'transfer-encoding: chunked']);
+      const r2 = await socketRequest(v.ports.s3, lines2, { body: framed });
+      assert.deepEqual(r2.statuses, [200], `${r2.statuses} ${r2.body.toString()}`);
+      assert.ok((await get('te-chunked-big')).body.equals(big));
     });
 
     test('a body shorter than its Content-Length → 400 RequestTimeout once no byte arrives for the idle limit (test_object_create_bad_contentlength_mismatch_above)', async () => {

@@ -57,7 +57,13 @@ function parseContentMd5(v: string | undefined): Buffer | undefined {
 export function openPayload(
   req: IncomingMessage,
   auth: AuthResult,
-  opts: { maxSize: number; requireLength: boolean; idleTimeoutMs?: number },
+  opts: {
+    maxSize: number;
+    requireLength: boolean;
+    /** Take a body framed by Transfer-Encoding: chunked (its length known only at its end) although requireLength is set. */
+    chunkedTransferOk?: boolean;
+    idleTimeoutMs?: number;
+  },
 ): Payload {
   const contentLength = parseLength(header(req, 'content-length'), 'Content-Length');
   const contentMd5 = parseContentMd5(header(req, 'content-md5'));
@@ -103,7 +109,7 @@ export function openPayload(
   } else {
     if (trailerName) throw new S3Error('InvalidRequest', 'x-amz-trailer requires a STREAMING-*-TRAILER payload');
     declaredLength = contentLength;
-    if (declaredLength === undefined && opts.requireLength && header(req, 'transfer-encoding') !== undefined) {
+    if (declaredLength === undefined && opts.requireLength && !opts.chunkedTransferOk && header(req, 'transfer-encoding') !== undefined) {
       throw new S3Error('MissingContentLength');
     }
     stream = req;

@@ -30,7 +30,14 @@ export async function putObject(ctx: S3Context) {
   if (!isStorageClass(storageClass)) throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
 
   const { config, chunks, metadata } = ctx.deps;
-  const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: config.maxObjectSize, requireLength: true, idleTimeoutMs: config.bodyIdleTimeoutMs });
+  // A body in Transfer-Encoding: chunked states its length chunk by chunk; it streams
+  // into chunks like any other (s3-tests test_object_write_with_chunked_transfer_encoding).
+  const payload = openPayload(ctx.req.raw, ctx.auth, {
+    maxSize: config.maxObjectSize,
+    requireLength: true,
+    chunkedTransferOk: true,
+    idleTimeoutMs: config.bodyIdleTimeoutMs,
+  });
   const size = payload.declaredLength;
   const inline = size !== undefined && size > 0 && size <= config.inlineMaxBytes;
   // Small objects live with their metadata: one durable write instead of a chunk file plus a record.
