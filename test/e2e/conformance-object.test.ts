@@ -267,7 +267,7 @@ for (const wiring of wirings()) {
       assert.equal((await head('cond', { 'if-none-match': etag })).status, 304);
     });
 
-    test('conditional PUT: If-Match and If-None-Match: * (test_put_object_ifmatch_*, test_put_object_ifnonmatch_*)', async () => {
+    test('conditional PUT: If-Match and If-None-Match (test_put_object_ifmatch_*, test_put_object_ifnonmatch_*)', async () => {
       const p = await put('cput', 'bar');
       const etag = p.headers.etag!;
       assert.equal((await put('cput', 'zar', { 'if-match': etag })).status, 200);
@@ -280,6 +280,11 @@ for (const wiring of wirings()) {
       assert.equal((await get('cput')).text, 'star');
       assert.equal((await put('cput-new', 'bar', { 'if-none-match': '*' })).status, 200);
       assert.equal((await get('cput-new')).text, 'bar');
+      // If-None-Match with another ETag than the current one: the write goes ahead
+      assert.equal((await put('cput-new', 'zar', { 'if-none-match': 'ABCORZ' })).status, 200);
+      // If-Match on a key with no object: 404 NoSuchKey, nothing created (test_put_object_ifmatch_nonexisted_failed)
+      expectError(await put('cput-none', 'bar', { 'if-match': '*' }), 404, 'NoSuchKey');
+      expectError(await get('cput-none'), 404, 'NoSuchKey');
     });
 
     test('conditional DELETE with If-Match: 412 on another ETag (object kept), 404 NoSuchKey when absent, deletes on a match or *', async () => {
