@@ -287,14 +287,21 @@ for (const wiring of wirings()) {
       expectError(await get('cput-none'), 404, 'NoSuchKey');
     });
 
-    test('conditional DELETE with If-Match: 412 on another ETag (object kept), 404 NoSuchKey when absent, deletes on a match or *', async () => {
+    test('conditional DELETE: If-Match, x-amz-if-match-last-modified-time, x-amz-if-match-size (test_delete_object_if_match, _if_match_last_modified_time, _if_match_size)', async () => {
       const p = await put('cdel', 'bar');
       const del = (h: Record<string, string>) => req({ method: 'DELETE', bucket, key: 'cdel', headers: h });
       expectError(await del({ 'if-match': '"ABCORZ"' }), 412, 'PreconditionFailed');
+      expectError(await del({ 'x-amz-if-match-last-modified-time': 'Thu, 01 Jan 2015 00:00:00 GMT' }), 412, 'PreconditionFailed');
+      expectError(await del({ 'x-amz-if-match-size': '9999' }), 412, 'PreconditionFailed');
+      expectError(await del({ 'x-amz-if-match-size': 'many' }), 400, 'InvalidArgument');
       assert.equal((await get('cdel')).text, 'bar');
-      assert.equal((await del({ 'if-match': p.headers.etag! })).status, 204);
+      const lm = (await head('cdel')).headers['last-modified']!;
+      assert.equal((await del({ 'if-match': p.headers.etag!, 'x-amz-if-match-last-modified-time': lm, 'x-amz-if-match-size': '3' })).status, 204);
       expectError(await get('cdel'), 404, 'NoSuchKey');
-      expectError(await del({ 'if-match': '*' }), 404, 'NoSuchKey');
+      // no object: nothing to check, 204 as for any delete of a missing key
+      assert.equal((await del({ 'if-match': '*' })).status, 204);
+      assert.equal((await del({ 'if-match': '"ABCORZ"' })).status, 204);
+      assert.equal((await del({ 'x-amz-if-match-size': '9999' })).status, 204);
       await put('cdel', 'again');
       assert.equal((await del({ 'if-match': '*' })).status, 204);
       assert.equal((await head('cdel')).status, 404);
