@@ -307,6 +307,29 @@ for (const wiring of wirings()) {
       assert.equal((await head('cdel')).status, 404);
     });
 
+    test('DeleteObjects with ETag, LastModifiedTime, Size per object: a mismatch is a PreconditionFailed <Error>, the object kept (test_delete_objects_if_match, _if_match_last_modified_time, _if_match_size)', async () => {
+      const p = await put('mdel', 'bar');
+      const lm = new Date((await head('mdel')).headers['last-modified']!).toISOString();
+      const multi = async (object: string) => {
+        const body = `<Delete><Object><Key>mdel</Key>${object}</Object></Delete>`;
+        const r = await req({ method: 'POST', bucket, query: [['delete', '']], body, headers: { 'content-md5': b64.md5(Buffer.from(body)) } });
+        assert.equal(r.status, 200, r.text);
+        return r.xml?.DeleteResult as { Deleted?: { Key: string }; Error?: { Key: string; Code: string } };
+      };
+      for (const cond of ['<ETag>"badetag"</ETag>', '<LastModifiedTime>2015-01-01T00:00:00Z</LastModifiedTime>', '<Size>9999</Size>']) {
+        const r = await multi(cond);
+        assert.equal(r.Error?.Code, 'PreconditionFailed', `${cond}: ${JSON.stringify(r)}`);
+        assert.equal(r.Error?.Key, 'mdel');
+        assert.equal((await get('mdel')).text, 'bar', cond);
+      }
+      const ok = await multi(`<ETag>${p.headers.etag}</ETag><LastModifiedTime>${lm}</LastModifiedTime><Size>3</Size>`);
+      assert.equal(ok.Deleted?.Key, 'mdel', JSON.stringify(ok));
+      expectError(await get('mdel'), 404, 'NoSuchKey');
+      // no object: nothing to check
+      const gone = await multi('<ETag>"badetag"</ETag>');
+      assert.equal(gone.Error, undefined, JSON.stringify(gone));
+    });
+
     // --- ranges --------------------------------------------------------------
 
     test('Range requests (test_ranged_request_response_code, _skip_leading_bytes_, _return_trailing_bytes_, _invalid_range, _empty_object)', async () => {
