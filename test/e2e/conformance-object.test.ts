@@ -21,6 +21,7 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCopyCommand,
   CompleteMultipartUploadCommand,
+  GetObjectAttributesCommand,
 } from '@aws-sdk/client-s3';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, createUserWithKey, withLogs, type Vaultx } from './harness.ts';
 import { raw, buildRequest, encodePath, type RawOptions, type RawResponse } from './lib/raw.ts';
@@ -506,6 +507,53 @@ for (const wiring of wirings()) {
       expectError(r, 400, 'InvalidRequest');
       assert.match(r.error?.Message ?? '', /larger than the maximum allowable size for a copy source: 5368709120/);
       assert.equal((await head('copy/huge2')).status, 404);
+    });
+
+    // --- GetObjectAttributes ---------------------------------------------------
+
+    test('GetObjectAttributes of a single-part object (test_get_object_attributes, test_get_checksum_object_attributes)', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'attr/single', Body: 'foo' }));
+      const all = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
+      const r = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/single', ObjectAttributes: [...all] }));
+      assert.equal(r.ETag, md5Hex('foo'), 'unquoted ETag');
+      assert.equal(r.ObjectSize, 3);
+      assert.equal(r.StorageClass, 'STANDARD');
+      assert.equal(r.ObjectParts, undefined);
+      assert.equal(r.Checksum?.ChecksumCRC32, b64.crc32(Buffer.from('foo')));
+      assert.ok(r.LastModified instanceof Date);
+      const some = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/single', ObjectAttributes: ['ObjectSize'] }));
+      assert.equal(some.ObjectSize, 3);
+      assert.equal(some.ETag, undefined);
+      expectError(await req({ method: 'GET', bucket, key: 'attr/single', query: [['attributes', '']] }), 400, 'InvalidArgument');
+      expectError(await req({ method: 'GET', bucket, key: 'attr/single', query: [['attributes', '']], headers: { 'x-amz-object-attributes': 'Size' } }), 400, 'InvalidArgument');
+      await expectS3Error(s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/missing', ObjectAttributes: ['ETag'] })), 'NoSuchKey', 404);
+    });
+
+    test('GetObjectAttributes lists a multipart object\'s parts, paged (test_get_multipart_object_attributes, test_get_paginated_multipart_object_attributes)', async () => {
+      const part = Buffer.alloc(5 * 1024 * 1024, 1);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'attr/part-src', Body: part }));
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'attr/multi' }));
+      const parts: Array<{ PartNumber: number; ETag?: string }> = [];
+      for (let n = 1; n <= 6; n++) {
+        const r = await s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: 'attr/multi', UploadId, PartNumber: n, CopySource: `${bucket}/attr/part-src` }));
+        parts.push({ PartNumber: n, ETag: r.CopyPartResult?.ETag });
+      }
+      const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'attr/multi', UploadId, MultipartUpload: { Parts: parts } }));
+      const attrs = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
+      const r1 = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/multi', ObjectAttributes: [...attrs], MaxParts: 1, PartNumberMarker: '3' }));
+      assert.equal(r1.ETag, done.ETag?.replace(/"/g, ''));
+      assert.equal(r1.ObjectSize, 6 * part.length);
+      assert.equal(r1.ObjectParts?.TotalPartsCount, 6);
+      assert.equal(r1.ObjectParts?.MaxParts, 1);
+      assert.equal(r1.ObjectParts?.PartNumberMarker, '3');
+      assert.equal(r1.ObjectParts?.IsTruncated, true);
+      assert.equal(r1.ObjectParts?.NextPartNumberMarker, '4');
+      assert.deepEqual(r1.ObjectParts?.Parts?.map((p) => [p.PartNumber, p.Size]), [[4, part.length]]);
+      const r2 = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/multi', ObjectAttributes: [...attrs], MaxParts: 10, PartNumberMarker: '4' }));
+      assert.equal(r2.ObjectParts?.IsTruncated, false);
+      assert.deepEqual(r2.ObjectParts?.Parts?.map((p) => p.PartNumber), [5, 6]);
+      const r3 = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/multi', ObjectAttributes: ['ObjectParts'] }));
+      assert.deepEqual(r3.ObjectParts?.Parts?.map((p) => p.PartNumber), [1, 2, 3, 4, 5, 6]);
     });
 
     // --- header-level cases (test_headers.py) --------------------------------

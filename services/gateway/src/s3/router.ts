@@ -17,6 +17,7 @@ import { deleteObjects } from './ops/delete-objects.ts';
 import { putObject } from './ops/put-object.ts';
 import { copyObject } from './ops/copy-object.ts';
 import { getObject } from './ops/get-object.ts';
+import { getObjectAttributes } from './ops/get-object-attributes.ts';
 import { deleteObject } from './ops/delete-object.ts';
 import { createMultipartUpload } from './ops/create-multipart-upload.ts';
 import { uploadPart } from './ops/upload-part.ts';
@@ -86,6 +87,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
   switch (method) {
     case 'GET':
       if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
+      if (sub === 'attributes') return { operation: 'GetObjectAttributes', handler: getObjectAttributes };
       if (sub !== undefined) notImplemented(`GET object ?${sub}`);
       return { operation: 'GetObject', handler: getObject };
     case 'HEAD':
