@@ -22,6 +22,9 @@ import {
   UploadPartCopyCommand,
   CompleteMultipartUploadCommand,
   GetObjectAttributesCommand,
+  PutObjectTaggingCommand,
+  GetObjectTaggingCommand,
+  DeleteObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, createUserWithKey, withLogs, type Vaultx } from './harness.ts';
 import { raw, buildRequest, encodePath, type RawOptions, type RawResponse } from './lib/raw.ts';
@@ -554,6 +557,59 @@ for (const wiring of wirings()) {
       assert.deepEqual(r2.ObjectParts?.Parts?.map((p) => p.PartNumber), [5, 6]);
       const r3 = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/multi', ObjectAttributes: ['ObjectParts'] }));
       assert.deepEqual(r3.ObjectParts?.Parts?.map((p) => p.PartNumber), [1, 2, 3, 4, 5, 6]);
+    });
+
+    // --- object tagging ----------------------------------------------------------
+
+    test('object tagging: put, get, replace, delete; x-amz-tagging-count on GET and HEAD; data and Last-Modified untouched (test_get_obj_tagging, test_get_obj_head_tagging, test_put_modify_tags, test_put_delete_tags)', async () => {
+      const p = await put('tags/obj', 'bar');
+      const lm = (await head('tags/obj')).headers['last-modified'];
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/obj' }))).TagSet, []);
+      const set1 = [{ Key: 'Hello', Value: 'World' }, { Key: 'foo', Value: '' }];
+      const r = await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tags/obj', Tagging: { TagSet: set1 } }));
+      assert.equal(r.$metadata.httpStatusCode, 200);
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/obj' }))).TagSet, set1);
+      const h = await head('tags/obj');
+      assert.equal(h.headers['x-amz-tagging-count'], '2');
+      assert.equal(h.headers.etag, p.headers.etag);
+      assert.equal(h.headers['last-modified'], lm);
+      assert.equal((await get('tags/obj')).headers['x-amz-tagging-count'], '2');
+      assert.equal((await get('tags/obj')).text, 'bar');
+      const set2 = [{ Key: 'key', Value: 'val' }];
+      await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tags/obj', Tagging: { TagSet: set2 } }));
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/obj' }))).TagSet, set2);
+      const d = await s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: 'tags/obj' }));
+      assert.equal(d.$metadata.httpStatusCode, 204);
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/obj' }))).TagSet, []);
+      assert.equal((await head('tags/obj')).headers['x-amz-tagging-count'], undefined);
+      assert.equal((await get('tags/obj')).text, 'bar');
+      await expectS3Error(s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/missing' })), 'NoSuchKey', 404);
+    });
+
+    test('object tagging limits: 10 tags of 128/256 characters fit; 11 → BadRequest; a longer key or value → InvalidTag, tags unchanged (test_put_max_tags, test_put_excess_tags, test_put_max_kvsize_tags, test_put_excess_key_tags, test_put_excess_val_tags)', async () => {
+      await put('tags/limits', 'bar');
+      const tagSet = (n: number, k: number, v: number) => Array.from({ length: n }, (_, i) => ({ Key: `${i}`.padEnd(k, 'k'), Value: 'v'.repeat(v) }));
+      await s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tags/limits', Tagging: { TagSet: tagSet(10, 128, 256) } }));
+      assert.equal((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/limits' }))).TagSet?.length, 10);
+      await s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: 'tags/limits' }));
+      await expectS3Error(s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tags/limits', Tagging: { TagSet: tagSet(11, 5, 5) } })), 'BadRequest', 400);
+      await expectS3Error(s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tags/limits', Tagging: { TagSet: tagSet(10, 129, 256) } })), 'InvalidTag', 400);
+      await expectS3Error(s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'tags/limits', Tagging: { TagSet: tagSet(10, 128, 257) } })), 'InvalidTag', 400);
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/limits' }))).TagSet, []);
+    });
+
+    test('tags with PutObject (x-amz-tagging) and CopyObject (x-amz-tagging-directive COPY / REPLACE) (test_put_obj_with_tags)', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tags/put', Body: 'bar', Tagging: 'foo=bar&bar=' }));
+      const want = [{ Key: 'foo', Value: 'bar' }, { Key: 'bar', Value: '' }];
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/put' }))).TagSet, want);
+      await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'tags/copied', CopySource: `${bucket}/tags/put` }));
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/copied' }))).TagSet, want);
+      await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'tags/replaced', CopySource: `${bucket}/tags/put`, TaggingDirective: 'REPLACE', Tagging: 'x=y' }));
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/replaced' }))).TagSet, [{ Key: 'x', Value: 'y' }]);
+      // a plain overwrite replaces the tags with none
+      await put('tags/put', 'baz');
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/put' }))).TagSet, []);
+      expectError(await put('tags/bad', 'bar', { 'x-amz-tagging': 'a=1&a=2' }), 400, 'InvalidTag');
     });
 
     // --- header-level cases (test_headers.py) --------------------------------

@@ -2,6 +2,7 @@ import {
   S3Error,
   evaluateCopySourceConditions,
   extractObjectHeaders,
+  parseTaggingHeader,
   renderCopyObjectResult,
   validateObjectKey,
 } from '@vaultx/s3-protocol';
@@ -45,6 +46,11 @@ export async function copyObject(ctx: S3Context) {
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   }
+  const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') {
+    throw new S3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: taggingDirective });
+  }
+  const requestTags = parseTaggingHeader(header(ctx, 'x-amz-tagging'));
   const storageClassHeader = header(ctx, 'x-amz-storage-class');
   if (storageClassHeader !== undefined && !isStorageClass(storageClassHeader)) throw new S3Error('InvalidStorageClass');
 
@@ -91,6 +97,9 @@ export async function copyObject(ctx: S3Context) {
     // a copy of a multipart object keeps its ETag, so it keeps its parts (GET ?partNumber)
     ...(source.parts ? { parts: source.parts } : {}),
   };
+  // tags: the source's (x-amz-tagging-directive COPY, the default) or the request's (REPLACE)
+  const tags = taggingDirective === 'REPLACE' ? requestTags : source.tags;
+  if (tags && tags.length > 0) record.tags = tags;
   const { record: stored } = await ctx.deps.metadata.putObject(
     { record, ifMatch: header(ctx, 'if-match'), ifNoneMatch: header(ctx, 'if-none-match') },
     { requestId: ctx.requestId },

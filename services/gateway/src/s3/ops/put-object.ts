@@ -1,4 +1,4 @@
-import { S3Error, extractObjectHeaders, validateObjectKey } from '@vaultx/s3-protocol';
+import { S3Error, extractObjectHeaders, parseTaggingHeader, validateObjectKey } from '@vaultx/s3-protocol';
 import type { ChunkRef, ObjectRecord } from '@vaultx/metadata-client';
 import { checksumHeaderName } from '@vaultx/sigv4';
 import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
@@ -26,6 +26,7 @@ export async function putObject(ctx: S3Context) {
   validateObjectKey(key);
   const bucket = await authorizeBucket(ctx);
   const { headers, userMeta } = extractObjectHeaders(ctx.req.headers);
+  const tags = parseTaggingHeader(header(ctx, 'x-amz-tagging'));
   const storageClass = header(ctx, 'x-amz-storage-class') ?? 'STANDARD';
   if (!isStorageClass(storageClass)) throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
 
@@ -67,6 +68,7 @@ export async function putObject(ctx: S3Context) {
     checksum,
     chunks: written.chunks,
     inline: written.inline?.toString('base64'),
+    ...(tags && tags.length > 0 ? { tags } : {}),
   };
   await metadata.putObject(
     { record, ifMatch: header(ctx, 'if-match'), ifNoneMatch: header(ctx, 'if-none-match') },
