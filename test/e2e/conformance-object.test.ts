@@ -599,8 +599,9 @@ for (const wiring of wirings()) {
     });
 
     test('tags with PutObject (x-amz-tagging) and CopyObject (x-amz-tagging-directive COPY / REPLACE) (test_put_obj_with_tags)', async () => {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tags/put', Body: 'bar', Tagging: 'foo=bar&bar=' }));
-      const want = [{ Key: 'foo', Value: 'bar' }, { Key: 'bar', Value: '' }];
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tags/put', Body: 'bar', Tagging: 'foo=bar&bar' }));
+      // returned sorted by key, a tag without '=' has an empty value
+      const want = [{ Key: 'bar', Value: '' }, { Key: 'foo', Value: 'bar' }];
       assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/put' }))).TagSet, want);
       await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'tags/copied', CopySource: `${bucket}/tags/put` }));
       assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tags/copied' }))).TagSet, want);

@@ -68,7 +68,9 @@ export function parseTaggingHeader(raw: string | undefined): Tag[] | undefined {
   return validateTags(tags);
 }
 
+/** The TagSet sorted by key (as S3 and RGW return it, whatever the order sent). */
 export function renderTagging(tags: Tag[]): string {
-  const body = tags.map((t) => `<Tag>${xmlElement('Key', t.key)}${xmlElement('Value', t.value)}</Tag>`).join('');
+  const sorted = [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const body = sorted.map((t) => `<Tag>${xmlElement('Key', t.key)}${xmlElement('Value', t.value)}</Tag>`).join('');
   return `${XML_DECLARATION}<Tagging xmlns="${S3_XMLNS}"><TagSet>${body}</TagSet></Tagging>`;
 }
