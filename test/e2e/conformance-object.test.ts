@@ -21,7 +21,6 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCopyCommand,
   CompleteMultipartUploadCommand,
-  GetObjectAttributesCommand,
   PutObjectTaggingCommand,
   GetObjectTaggingCommand,
   DeleteObjectTaggingCommand,
@@ -512,53 +511,6 @@ for (const wiring of wirings()) {
       assert.equal((await head('copy/huge2')).status, 404);
     });
 
-    // --- GetObjectAttributes ---------------------------------------------------
-
-    test('GetObjectAttributes of a single-part object (test_get_object_attributes, test_get_checksum_object_attributes)', async () => {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'attr/single', Body: 'foo' }));
-      const all = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
-      const r = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/single', ObjectAttributes: [...all] }));
-      assert.equal(r.ETag, md5Hex('foo'), 'unquoted ETag');
-      assert.equal(r.ObjectSize, 3);
-      assert.equal(r.StorageClass, 'STANDARD');
-      assert.equal(r.ObjectParts, undefined);
-      assert.equal(r.Checksum?.ChecksumCRC32, b64.crc32(Buffer.from('foo')));
-      assert.ok(r.LastModified instanceof Date);
-      const some = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/single', ObjectAttributes: ['ObjectSize'] }));
-      assert.equal(some.ObjectSize, 3);
-      assert.equal(some.ETag, undefined);
-      expectError(await req({ method: 'GET', bucket, key: 'attr/single', query: [['attributes', '']] }), 400, 'InvalidArgument');
-      expectError(await req({ method: 'GET', bucket, key: 'attr/single', query: [['attributes', '']], headers: { 'x-amz-object-attributes': 'Size' } }), 400, 'InvalidArgument');
-      await expectS3Error(s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/missing', ObjectAttributes: ['ETag'] })), 'NoSuchKey', 404);
-    });
-
-    test('GetObjectAttributes lists a multipart object\'s parts, paged (test_get_multipart_object_attributes, test_get_paginated_multipart_object_attributes)', async () => {
-      const part = Buffer.alloc(5 * 1024 * 1024, 1);
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'attr/part-src', Body: part }));
-      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'attr/multi' }));
-      const parts: Array<{ PartNumber: number; ETag?: string }> = [];
-      for (let n = 1; n <= 6; n++) {
-        const r = await s3.send(new UploadPartCopyCommand({ Bucket: bucket, Key: 'attr/multi', UploadId, PartNumber: n, CopySource: `${bucket}/attr/part-src` }));
-        parts.push({ PartNumber: n, ETag: r.CopyPartResult?.ETag });
-      }
-      const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'attr/multi', UploadId, MultipartUpload: { Parts: parts } }));
-      const attrs = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
-      const r1 = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/multi', ObjectAttributes: [...attrs], MaxParts: 1, PartNumberMarker: '3' }));
-      assert.equal(r1.ETag, done.ETag?.replace(/"/g, ''));
-      assert.equal(r1.ObjectSize, 6 * part.length);
-      assert.equal(r1.ObjectParts?.TotalPartsCount, 6);
-      assert.equal(r1.ObjectParts?.MaxParts, 1);
-      assert.equal(r1.ObjectParts?.PartNumberMarker, '3');
-      assert.equal(r1.ObjectParts?.IsTruncated, true);
-      assert.equal(r1.ObjectParts?.NextPartNumberMarker, '4');
-      assert.deepEqual(r1.ObjectParts?.Parts?.map((p) => [p.PartNumber, p.Size]), [[4, part.length]]);
-      const r2 = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/multi', ObjectAttributes: [...attrs], MaxParts: 10, PartNumberMarker: '4' }));
-      assert.equal(r2.ObjectParts?.IsTruncated, false);
-      assert.deepEqual(r2.ObjectParts?.Parts?.map((p) => p.PartNumber), [5, 6]);
-      const r3 = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'attr/multi', ObjectAttributes: ['ObjectParts'] }));
-      assert.deepEqual(r3.ObjectParts?.Parts?.map((p) => p.PartNumber), [1, 2, 3, 4, 5, 6]);
-    });
-
     // --- object tagging ----------------------------------------------------------
 
     test('object tagging: put, get, replace, delete; x-amz-tagging-count on GET and HEAD; data and Last-Modified untouched (test_get_obj_tagging, test_get_obj_head_tagging, test_put_modify_tags, test_put_delete_tags)', async () => {
@@ -624,7 +576,6 @@ for (const wiring of wirings()) {
         { method: 'PUT', bucket, key: 'odd', headers: { 'x-amz-copy-source': '/' } },
         { method: 'PUT', bucket, key: 'odd', headers: { 'x-amz-copy-source': `${bucket}/odd`, 'x-amz-tagging-directive': 'MERGE' } },
         { method: 'PUT', bucket, key: 'odd', headers: { 'x-amz-copy-source': `${bucket}/odd?versionId=%zz` } },
-        { method: 'GET', bucket, key: 'odd', query: [['attributes', '']], headers: { 'x-amz-object-attributes': 'ETag', 'x-amz-max-parts': 'lots' } },
         { method: 'GET', bucket, key: 'odd', headers: { range: 'bytes=99999999999999999999999-' } },
         { method: 'GET', bucket, key: 'odd', headers: { 'if-modified-since': 'garbage', 'if-match': ',,,' } },
         { method: 'DELETE', bucket, key: 'odd', headers: { 'x-amz-if-match-last-modified-time': 'not a date' } },

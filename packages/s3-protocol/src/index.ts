@@ -13,5 +13,4 @@ export * from './conditional.ts';
 export * from './object-headers.ts';
 export * from './list-params.ts';
 export * from './multipart-xml.ts';
-export * from './object-attributes.ts';
 export * from './tagging.ts';

@@ -17,7 +17,6 @@ import { deleteObjects } from './ops/delete-objects.ts';
 import { putObject } from './ops/put-object.ts';
 import { copyObject } from './ops/copy-object.ts';
 import { getObject } from './ops/get-object.ts';
-import { getObjectAttributes } from './ops/get-object-attributes.ts';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './ops/object-tagging.ts';
 import { deleteObject } from './ops/delete-object.ts';
 import { createMultipartUpload } from './ops/create-multipart-upload.ts';
@@ -88,7 +87,6 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
   switch (method) {
     case 'GET':
       if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
-      if (sub === 'attributes') return { operation: 'GetObjectAttributes', handler: getObjectAttributes };
       if (sub === 'tagging') return { operation: 'GetObjectTagging', handler: getObjectTagging };
       if (sub !== undefined) notImplemented(`GET object ?${sub}`);
       return { operation: 'GetObject', handler: getObject };
