@@ -45,7 +45,18 @@ export const metadataMethods = {
   },
   getObject: { input: z.object({ bucket: BucketName, key: Key }), output: ObjectRecord },
   deleteObject: {
-    input: z.object({ bucket: BucketName, key: Key }),
+    /**
+     * Conditional delete: when an object exists, its ETag (If-Match; '*' any),
+     * Last-Modified (ISO time, compared to the second) and size must match,
+     * else PreconditionFailed. With no object there is nothing to check.
+     */
+    input: z.object({
+      bucket: BucketName,
+      key: Key,
+      ifMatch: z.string().optional(),
+      ifMatchLastModifiedTime: z.string().optional(),
+      ifMatchSize: z.number().int().nonnegative().optional(),
+    }),
     output: z.object({ deleted: z.boolean() }),
   },
   listObjects: {

@@ -61,6 +61,8 @@ export const ObjectRecord = z.object({
     .optional(),
   /** Multipart objects: the upload that produced the record (lets a retried CompleteMultipartUpload succeed again). */
   uploadId: z.string().optional(),
+  /** Object tags (x-amz-tagging, PutObjectTagging), in the order given; absent = none. */
+  tags: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
 });
 export type ObjectRecord = z.infer<typeof ObjectRecord>;
 

@@ -16,3 +16,4 @@ export * from './list-params.ts';
 export * from './list-buckets-params.ts';
 export * from './multipart-xml.ts';
 export * from './object-attributes-xml.ts';
+export * from './tagging.ts';

@@ -31,6 +31,24 @@ test('parseDeleteObjects: the SDK shape', () => {
   });
 });
 
+test('parseDeleteObjects: the conditions of a conditional delete (ETag, LastModifiedTime, Size)', () => {
+  const r = parseDeleteObjects(
+    del(
+      '<Object><Key>a</Key><ETag>"abc"</ETag></Object>' +
+        '<Object><Key>b</Key><LastModifiedTime>2015-01-01T00:00:00Z</LastModifiedTime><Size>0</Size></Object>' +
+        '<Object><Key>c</Key><LastModifiedTime>2015-01-01T00:00:00</LastModifiedTime><Size> 12 </Size><VersionId>null</VersionId></Object>',
+    ),
+  );
+  assert.deepEqual(r.objects, [
+    { key: 'a', etag: '"abc"' },
+    { key: 'b', lastModifiedTime: '2015-01-01T00:00:00.000Z', size: 0 },
+    { key: 'c', lastModifiedTime: '2015-01-01T00:00:00.000Z', size: 12, versionId: 'null' },
+  ]);
+  assert.throws(() => parseDeleteObjects(del('<Object><Key>a</Key><Size>-1</Size></Object>')), malformed);
+  assert.throws(() => parseDeleteObjects(del('<Object><Key>a</Key><LastModifiedTime>yesterday</LastModifiedTime></Object>')), malformed);
+  assert.throws(() => parseDeleteObjects(del('<Object><Key>a</Key><ETag>x</ETag><ETag>y</ETag></Object>')), malformed);
+});
+
 test('parseDeleteObjects: Quiet defaults to false; accepts false/1/0 and surrounding whitespace', () => {
   assert.equal(parseDeleteObjects(del('<Object><Key>a</Key></Object>')).quiet, false);
   assert.equal(parseDeleteObjects(del('<Object><Key>a</Key></Object>', '<Quiet>false</Quiet>')).quiet, false);
@@ -93,7 +111,7 @@ test('parseDeleteObjects: empty key and empty VersionId are returned for the cal
 });
 
 test('parseDeleteObjects: unknown elements are ignored', () => {
-  const r = parseDeleteObjects(del('<Object><Key>k</Key><ETag>"x"</ETag><Size>3</Size><LastModifiedTime>2024-01-01T00:00:00Z</LastModifiedTime></Object><Foo/>'));
+  const r = parseDeleteObjects(del('<Object><Key>k</Key><Bar>x</Bar><ChecksumCRC32>y</ChecksumCRC32></Object><Foo/>'));
   assert.deepEqual(r.objects, [{ key: 'k' }]);
 });
 

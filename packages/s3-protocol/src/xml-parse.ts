@@ -212,7 +212,18 @@ function parseXmlBoolean(s: string): boolean {
 const DeleteObjectsSchema = z.object({
   quiet: z.boolean(),
   objects: z
-    .array(z.object({ key: z.string(), versionId: z.string().optional() }).strict())
+    .array(
+      z
+        .object({
+          key: z.string(),
+          versionId: z.string().optional(),
+          // conditional delete of this object: its ETag, Last-Modified (ISO time) and size must match
+          etag: z.string().optional(),
+          lastModifiedTime: z.string().optional(),
+          size: z.number().int().nonnegative().optional(),
+        })
+        .strict(),
+    )
     .min(1)
     .max(DELETE_OBJECTS_MAX_KEYS),
 });
@@ -221,8 +232,10 @@ export type DeleteObjectsRequest = z.infer<typeof DeleteObjectsSchema>;
 
 /**
  * `<Delete><Quiet>true</Quiet><Object><Key>k</Key><VersionId>v</VersionId></Object>…</Delete>`
- * 1..1000 Objects, each with exactly one Key and at most one VersionId.
- * Unknown elements (e.g. the newer ETag / LastModifiedTime / Size) are ignored.
+ * 1..1000 Objects, each with exactly one Key and at most one VersionId, and
+ * optionally the conditions of a conditional delete: ETag, LastModifiedTime
+ * (an ISO 8601 time) and Size (bytes); a LastModifiedTime or Size that is not
+ * one is MalformedXML. Unknown elements are ignored.
  * A Key may come back empty (''), and a VersionId element that is present but
  * empty comes back as ''; the caller decides (per-key error).
  */
@@ -230,7 +243,7 @@ export function parseDeleteObjects(xml: string | Buffer, maxBytes: number = DELE
   const root = parseXmlDocument(xml, maxBytes);
   if (root.name !== 'Delete') throw malformed('root element must be <Delete>');
   let quiet: boolean | undefined;
-  const objects: { key: string; versionId?: string }[] = [];
+  const objects: DeleteObjectsRequest['objects'] = [];
   for (const child of containerChildren(root)) {
     if (child.name === 'Quiet') {
       if (quiet !== undefined) throw malformed('duplicate <Quiet>');
@@ -238,18 +251,33 @@ export function parseDeleteObjects(xml: string | Buffer, maxBytes: number = DELE
     } else if (child.name === 'Object') {
       if (objects.length >= DELETE_OBJECTS_MAX_KEYS) throw malformed('more than 1000 objects');
       let key: string | undefined;
-      let versionId: string | undefined;
+      const o: Omit<DeleteObjectsRequest['objects'][number], 'key'> = {};
       for (const f of containerChildren(child)) {
         if (f.name === 'Key') {
           if (key !== undefined) throw malformed('duplicate <Key>');
           key = leafText(f);
         } else if (f.name === 'VersionId') {
-          if (versionId !== undefined) throw malformed('duplicate <VersionId>');
-          versionId = leafText(f);
+          if (o.versionId !== undefined) throw malformed('duplicate <VersionId>');
+          o.versionId = leafText(f);
+        } else if (f.name === 'ETag') {
+          if (o.etag !== undefined) throw malformed('duplicate <ETag>');
+          o.etag = leafText(f);
+        } else if (f.name === 'LastModifiedTime') {
+          if (o.lastModifiedTime !== undefined) throw malformed('duplicate <LastModifiedTime>');
+          const text = leafText(f).trim();
+          // a time without a zone is UTC (Date.parse would take it as local time)
+          const t = Date.parse(/T[\d:.]+$/.test(text) ? `${text}Z` : text);
+          if (Number.isNaN(t)) throw malformed('invalid <LastModifiedTime>');
+          o.lastModifiedTime = new Date(t).toISOString();
+        } else if (f.name === 'Size') {
+          if (o.size !== undefined) throw malformed('duplicate <Size>');
+          const v = leafText(f).trim();
+          if (!/^\d{1,16}$/.test(v)) throw malformed('invalid <Size>');
+          o.size = Number(v);
         }
       }
       if (key === undefined) throw malformed('<Object> without <Key>');
-      objects.push(versionId === undefined ? { key } : { key, versionId });
+      objects.push({ key, ...o });
     }
   }
   const parsed = DeleteObjectsSchema.safeParse({ quiet: quiet ?? false, objects });

@@ -57,6 +57,8 @@ const ConfigSchema = z.object({
   VAULTX_INLINE_MAX_BYTES: z.coerce.number().int().min(0).max(256 * 1024).default(32 * 1024),
   /** Largest single PUT (S3: 5 GiB). */
   VAULTX_MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 * 1024 * 1024),
+  /** A request body with no byte for this long is answered 400 RequestTimeout (S3: about 20 s). */
+  VAULTX_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
 });
 
 export type Config = {
@@ -82,6 +84,7 @@ export type Config = {
   chunkWorkers?: number;
   gcIntervalSeconds: number;
   maxObjectSize: number;
+  bodyIdleTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -118,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chunkWorkers: e.VAULTX_CHUNK_WORKERS,
     gcIntervalSeconds: e.VAULTX_GC_INTERVAL_SECONDS,
     maxObjectSize: e.VAULTX_MAX_OBJECT_SIZE,
+    bodyIdleTimeoutMs: e.VAULTX_BODY_IDLE_TIMEOUT_MS,
   };
 }

@@ -164,6 +164,28 @@ describe('objects', () => {
       assert.equal(await refs(2), undefined);
       assert.equal(await gc(2), undefined);
     });
+
+    it('conditional delete: another ETag, Last-Modified or size is PreconditionFailed (object kept); a match deletes; no object is a no-op', async () => {
+      assert.deepEqual(await env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '*' }), { deleted: false });
+      assert.deepEqual(await env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '"x"', ifMatchSize: 5 }), { deleted: false });
+      await env.svc.putObject({ record: rec(B, 'cdel', { etag: 'd1', chunks: [77] }) });
+      const stored = await env.svc.getObject({ bucket: B, key: 'cdel' });
+      const size = stored.size;
+      // the same second as Last-Modified, another millisecond: S3 times have whole seconds
+      const sameSecond = new Date(Math.floor(Date.parse(stored.lastModified) / 1000) * 1000 + 999).toISOString();
+      const e = await rejectsCode(env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '"other"' }), 'PreconditionFailed');
+      assert.equal(e.status, 412);
+      await rejectsCode(env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatchLastModifiedTime: '2015-01-01T00:00:00.000Z' }), 'PreconditionFailed');
+      await rejectsCode(env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatchSize: size + 1 }), 'PreconditionFailed');
+      await rejectsCode(env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '"d1"', ifMatchSize: size + 1 }), 'PreconditionFailed');
+      assert.equal((await env.svc.getObject({ bucket: B, key: 'cdel' })).etag, 'd1');
+      assert.equal(await refs(77), 1);
+      const all = { ifMatch: '"d1"', ifMatchLastModifiedTime: sameSecond, ifMatchSize: size };
+      assert.deepEqual(await env.svc.deleteObject({ bucket: B, key: 'cdel', ...all }), { deleted: true });
+      await rejectsCode(env.svc.getObject({ bucket: B, key: 'cdel' }), 'NoSuchKey');
+      await env.svc.putObject({ record: rec(B, 'cdel', { etag: 'd2' }) });
+      assert.deepEqual(await env.svc.deleteObject({ bucket: B, key: 'cdel', ifMatch: '*' }), { deleted: true });
+    });
   });
 
   describe('chunk reference counts', () => {

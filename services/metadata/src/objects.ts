@@ -187,6 +187,17 @@ export async function getObject(ctx: Ctx, input: MetadataInput<'getObject'>): Pr
 }
 
 /** S3 DeleteObject is idempotent: a missing key is `{ deleted: false }`, not an error. */
+/** A conditional delete's preconditions on the existing object (S3: 412 PreconditionFailed when one fails). */
+function checkDeleteConditions(prev: ObjectRecord, input: MetadataInput<'deleteObject'>): void {
+  checkConditions(prev, input.key, input.ifMatch);
+  const fail = (condition: string) => new S3Error('PreconditionFailed', undefined, { Condition: condition });
+  if (input.ifMatchLastModifiedTime !== undefined) {
+    const want = Math.floor(Date.parse(input.ifMatchLastModifiedTime) / 1000);
+    if (want !== Math.floor(Date.parse(prev.lastModified) / 1000)) throw fail('x-amz-if-match-last-modified-time');
+  }
+  if (input.ifMatchSize !== undefined && input.ifMatchSize !== prev.size) throw fail('x-amz-if-match-size');
+}
+
 export async function deleteObject(ctx: Ctx, input: MetadataInput<'deleteObject'>): Promise<MetadataOutput<'deleteObject'>> {
   const { bucket, key } = input;
   assertBucketNameUsable(bucket);
@@ -203,6 +214,7 @@ export async function deleteObject(ctx: Ctx, input: MetadataInput<'deleteObject'
       if (cur.get(bk) === undefined) throw noSuchBucket(bucket);
       const prev = cur.get(ok) as ObjectRecord | undefined;
       if (!prev) return { writes: new Map<string, KvValue | null>(), result: { deleted: false } };
+      checkDeleteConditions(prev, input);
       if (!prev.chunks.every((c) => ids.has(c.id))) throw new Retry(prev);
       const writes = new Map<string, KvValue | null>([[ok, null]]);
       if (isInline(prev)) writes.set(inlineDataKey(bucket, key), null);

@@ -11,6 +11,7 @@ import { Authenticator } from './auth.ts';
 import { makeContext } from './context.ts';
 import { parseAddress } from './request.ts';
 import { sendError } from './respond.ts';
+import { continueIfExpected, installHttpQuirks } from './http-quirks.ts';
 import { route } from './router.ts';
 
 function resourceOf(rawUrl: string): string {
@@ -37,6 +38,7 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
   // Bodies are streamed by the operations themselves; never parsed here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
+  installHttpQuirks(app);
 
   const auth = new Authenticator(deps.metadata, deps.config.region);
 
@@ -55,6 +57,8 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
       req.audit.user = authResult.credentials.userId;
       const r = route(req.method, addr, req.headers);
       req.operation = r.operation;
+      // only now, authenticated and routed, may the client send its body
+      continueIfExpected(req.raw, reply.raw);
       return await r.handler(makeContext(deps, req, reply, addr, authResult));
     } catch (e) {
       return sendError(req, reply, e, resource);

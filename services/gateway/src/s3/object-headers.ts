@@ -14,6 +14,7 @@ export function setObjectHeaders(reply: FastifyReply, obj: ObjectRecord, opts: {
   reply.header('last-modified', formatHttpDate(new Date(obj.lastModified)));
   reply.header('accept-ranges', 'bytes');
   if (obj.storageClass !== 'STANDARD') reply.header('x-amz-storage-class', obj.storageClass);
+  if (obj.tags && obj.tags.length > 0) reply.header('x-amz-tagging-count', String(obj.tags.length));
   if (opts.checksum && obj.checksum) {
     reply.header(checksumHeaderName(obj.checksum.algorithm), obj.checksum.value);
     reply.header('x-amz-checksum-type', obj.checksum.type);

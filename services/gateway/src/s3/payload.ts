@@ -16,6 +16,7 @@ import {
   type ChecksumAlgorithm,
 } from '@vaultx/sigv4';
 import type { DigestResult } from '../data/digests.ts';
+import { DEFAULT_BODY_IDLE_TIMEOUT_MS, withIdleTimeout } from './idle-timeout.ts';
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'];
 
@@ -56,7 +57,13 @@ function parseContentMd5(v: string | undefined): Buffer | undefined {
 export function openPayload(
   req: IncomingMessage,
   auth: AuthResult,
-  opts: { maxSize: number; requireLength: boolean },
+  opts: {
+    maxSize: number;
+    requireLength: boolean;
+    /** Take a body framed by Transfer-Encoding: chunked (its length known only at its end) although requireLength is set. */
+    chunkedTransferOk?: boolean;
+    idleTimeoutMs?: number;
+  },
 ): Payload {
   const contentLength = parseLength(header(req, 'content-length'), 'Content-Length');
   const contentMd5 = parseContentMd5(header(req, 'content-md5'));
@@ -102,12 +109,14 @@ export function openPayload(
   } else {
     if (trailerName) throw new S3Error('InvalidRequest', 'x-amz-trailer requires a STREAMING-*-TRAILER payload');
     declaredLength = contentLength;
-    if (declaredLength === undefined && opts.requireLength && header(req, 'transfer-encoding') !== undefined) {
+    if (declaredLength === undefined && opts.requireLength && !opts.chunkedTransferOk && header(req, 'transfer-encoding') !== undefined) {
       throw new S3Error('MissingContentLength');
     }
     stream = req;
   }
   if (declaredLength !== undefined && declaredLength > opts.maxSize) throw new S3Error('EntityTooLarge', undefined, { ProposedSize: declaredLength, MaxSizeAllowed: opts.maxSize });
+  // a body that stops arriving is a 400 RequestTimeout, never a request left waiting
+  stream = withIdleTimeout(stream, opts.idleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS, () => new S3Error('RequestTimeout'));
 
   const payloadMode = auth.payload;
   return {

@@ -19,6 +19,7 @@ import { deleteObjects } from './ops/delete-objects.ts';
 import { putObject } from './ops/put-object.ts';
 import { copyObject } from './ops/copy-object.ts';
 import { getObject } from './ops/get-object.ts';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './ops/object-tagging.ts';
 import { deleteObject } from './ops/delete-object.ts';
 import { createMultipartUpload } from './ops/create-multipart-upload.ts';
 import { uploadPart } from './ops/upload-part.ts';
@@ -93,6 +94,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
       if (sub === 'acl') return { operation: 'GetObjectAcl', handler: getObjectAcl };
       if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
       if (sub === 'attributes') return { operation: 'GetObjectAttributes', handler: getObjectAttributes };
+      if (sub === 'tagging') return { operation: 'GetObjectTagging', handler: getObjectTagging };
       if (sub !== undefined) notImplemented(`GET object ?${sub}`);
       return { operation: 'GetObject', handler: getObject };
     case 'HEAD':
@@ -104,11 +106,13 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
           : { operation: 'UploadPart', handler: uploadPart };
       }
       if (sub === 'acl') return { operation: 'PutObjectAcl', handler: putObjectAcl };
+      if (sub === 'tagging') return { operation: 'PutObjectTagging', handler: putObjectTagging };
       if (q.has('partNumber') || sub !== undefined) notImplemented(sub !== undefined ? `PUT object ?${sub}` : 'PUT ?partNumber without uploadId');
       if (headers['x-amz-copy-source'] !== undefined) return { operation: 'CopyObject', handler: copyObject };
       return { operation: 'PutObject', handler: putObject };
     case 'DELETE':
       if (sub === 'uploadId') return { operation: 'AbortMultipartUpload', handler: abortMultipartUpload };
+      if (sub === 'tagging') return { operation: 'DeleteObjectTagging', handler: deleteObjectTagging };
       if (sub !== undefined) notImplemented(`DELETE object ?${sub}`);
       return { operation: 'DeleteObject', handler: deleteObject };
     case 'POST':

@@ -10,7 +10,7 @@ import { openPayload } from './payload.ts';
 import type { S3Context } from './context.ts';
 
 export async function readSmallBody(ctx: S3Context, limit: number): Promise<Buffer> {
-  const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: Number.MAX_SAFE_INTEGER, requireLength: false });
+  const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: Number.MAX_SAFE_INTEGER, requireLength: false, idleTimeoutMs: ctx.deps.config.bodyIdleTimeoutMs });
   if (payload.declaredLength !== undefined && payload.declaredLength > limit) {
     ctx.reply.header('connection', 'close');
     throw new S3Error('MaxMessageLengthExceeded');

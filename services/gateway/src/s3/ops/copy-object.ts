@@ -2,6 +2,7 @@ import {
   S3Error,
   evaluateCopySourceConditions,
   extractObjectHeaders,
+  parseTaggingHeader,
   renderCopyObjectResult,
   validateObjectKey,
 } from '@vaultx/s3-protocol';
@@ -9,6 +10,9 @@ import type { ObjectRecord } from '@vaultx/metadata-client';
 import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
 import { sendXml } from '../respond.ts';
 import { isStorageClass, nowToTheSecond } from '../object-headers.ts';
+
+/** CopyObject copies at most 5 GiB; larger objects are copied with UploadPartCopy. */
+export const MAX_COPY_SOURCE_BYTES = 5 * 1024 * 1024 * 1024;
 
 /** Parses x-amz-copy-source: "[/]bucket/key[?versionId=…]", URL-encoded. */
 export function parseCopySource(raw: string): { bucket: string; key: string; versionId?: string } {
@@ -42,6 +46,11 @@ export async function copyObject(ctx: S3Context) {
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   }
+  const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') {
+    throw new S3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: taggingDirective });
+  }
+  const requestTags = parseTaggingHeader(header(ctx, 'x-amz-tagging'));
   const storageClassHeader = header(ctx, 'x-amz-storage-class');
   if (storageClassHeader !== undefined && !isStorageClass(storageClassHeader)) throw new S3Error('InvalidStorageClass');
 
@@ -59,6 +68,9 @@ export async function copyObject(ctx: S3Context) {
     { etag: source.etag, lastModified: new Date(source.lastModified) },
   );
   if (outcome !== 'ok') throw new S3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Match' });
+  if (source.size > MAX_COPY_SOURCE_BYTES) {
+    throw new S3Error('InvalidRequest', `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE_BYTES}`);
+  }
 
   const sameObject = srcBucket.name === destBucket.name && src.key === key;
   const storageClass = storageClassHeader ?? (sameObject ? source.storageClass : 'STANDARD');
@@ -85,6 +97,9 @@ export async function copyObject(ctx: S3Context) {
     // a copy of a multipart object keeps its ETag, so it keeps its parts (GET ?partNumber)
     ...(source.parts ? { parts: source.parts } : {}),
   };
+  // tags: the source's (x-amz-tagging-directive COPY, the default) or the request's (REPLACE)
+  const tags = taggingDirective === 'REPLACE' ? requestTags : source.tags;
+  if (tags && tags.length > 0) record.tags = tags;
   const { record: stored } = await ctx.deps.metadata.putObject(
     { record, ifMatch: header(ctx, 'if-match'), ifNoneMatch: header(ctx, 'if-none-match') },
     { requestId: ctx.requestId },

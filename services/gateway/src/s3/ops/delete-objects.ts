@@ -23,7 +23,11 @@ export async function deleteObjects(ctx: S3Context) {
         if (o.key === '') throw new S3Error('InvalidArgument', 'Invalid key: the key must not be empty');
         validateObjectKey(o.key);
         if (o.versionId !== undefined && o.versionId !== 'null') throw new S3Error('NoSuchVersion');
-        await ctx.deps.metadata.deleteObject({ bucket: bucket.name, key: o.key }, { requestId: ctx.requestId });
+        // an object's ETag / LastModifiedTime / Size make its delete conditional (PreconditionFailed in <Error>)
+        await ctx.deps.metadata.deleteObject(
+          { bucket: bucket.name, key: o.key, ifMatch: o.etag, ifMatchLastModifiedTime: o.lastModifiedTime, ifMatchSize: o.size },
+          { requestId: ctx.requestId },
+        );
         results[i] = { ok: true, key: o.key, versionId: o.versionId };
       } catch (e) {
         results[i] = { ok: false, key: o.key, err: toS3Error(e) };

@@ -1,4 +1,4 @@
-import { S3Error, extractObjectHeaders, validateObjectKey } from '@vaultx/s3-protocol';
+import { S3Error, extractObjectHeaders, parseTaggingHeader, validateObjectKey } from '@vaultx/s3-protocol';
 import type { ChunkRef, ObjectRecord } from '@vaultx/metadata-client';
 import { checksumHeaderName } from '@vaultx/sigv4';
 import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
@@ -26,11 +26,19 @@ export async function putObject(ctx: S3Context) {
   validateObjectKey(key);
   const bucket = await authorizeBucket(ctx);
   const { headers, userMeta } = extractObjectHeaders(ctx.req.headers);
+  const tags = parseTaggingHeader(header(ctx, 'x-amz-tagging'));
   const storageClass = header(ctx, 'x-amz-storage-class') ?? 'STANDARD';
   if (!isStorageClass(storageClass)) throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
 
   const { config, chunks, metadata } = ctx.deps;
-  const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: config.maxObjectSize, requireLength: true });
+  // A body in Transfer-Encoding: chunked states its length chunk by chunk; it streams
+  // into chunks like any other (s3-tests test_object_write_with_chunked_transfer_encoding).
+  const payload = openPayload(ctx.req.raw, ctx.auth, {
+    maxSize: config.maxObjectSize,
+    requireLength: true,
+    chunkedTransferOk: true,
+    idleTimeoutMs: config.bodyIdleTimeoutMs,
+  });
   const size = payload.declaredLength;
   const inline = size !== undefined && size > 0 && size <= config.inlineMaxBytes;
   // Small objects live with their metadata: one durable write instead of a chunk file plus a record.
@@ -60,6 +68,7 @@ export async function putObject(ctx: S3Context) {
     checksum,
     chunks: written.chunks,
     inline: written.inline?.toString('base64'),
+    ...(tags && tags.length > 0 ? { tags } : {}),
   };
   await metadata.putObject(
     { record, ifMatch: header(ctx, 'if-match'), ifNoneMatch: header(ctx, 'if-none-match') },
