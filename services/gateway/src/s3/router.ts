@@ -29,6 +29,7 @@ import { abortMultipartUpload } from './ops/abort-multipart-upload.ts';
 import { listParts } from './ops/list-parts.ts';
 import { listMultipartUploads } from './ops/list-multipart-uploads.ts';
 import { getObjectAttributes } from './ops/get-object-attributes.ts';
+import { listObjectVersions } from './ops/list-object-versions.ts';
 
 export interface Route {
   operation: string;
@@ -68,6 +69,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         if (sub === 'versioning') return { operation: 'GetBucketVersioning', handler: getBucketVersioning };
         if (sub === 'uploads') return { operation: 'ListMultipartUploads', handler: listMultipartUploads };
         if (sub === 'acl') return { operation: 'GetBucketAcl', handler: getBucketAcl };
+        if (sub === 'versions') return { operation: 'ListObjectVersions', handler: listObjectVersions };
         if (sub !== undefined) notImplemented(`GET ?${sub}`);
         if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
         return { operation: 'ListObjects', handler: listObjectsV1 };
