@@ -10,7 +10,6 @@ import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   S3Client,
-  S3ServiceException,
   CreateBucketCommand,
   PutObjectCommand,
   HeadObjectCommand,
@@ -21,6 +20,7 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, createUserWithKey, type Vaultx } from './harness.ts';
+import { expectS3Error } from './lib/expect-error.ts';
 import { XMLParser } from 'fast-xml-parser';
 import { raw } from './lib/raw.ts';
 
@@ -48,18 +48,6 @@ interface Listed {
   /** V1 NextMarker / V2 NextContinuationToken */
   next: string | undefined;
   out: ListObjectsCommandOutput | ListObjectsV2CommandOutput;
-}
-
-async function expectS3Error(p: Promise<unknown>, code: string, status: number): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as S3ServiceException;
-    assert.equal(err.$metadata?.httpStatusCode, status, `${err.name}: ${err.message}`);
-    assert.equal(err.name, code, err.message);
-    return;
-  }
-  assert.fail(`expected ${code} (${status}), but the request succeeded`);
 }
 
 for (const wiring of wirings()) {

@@ -29,27 +29,11 @@ import {
   type ObjectAttributes,
 } from '@aws-sdk/client-s3';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, withLogs, type Vaultx } from './harness.ts';
+import { expectS3Error, bytesOf } from './lib/expect-error.ts';
 import { raw } from './lib/raw.ts';
 import { b64, md5Hex } from './lib/checksums.ts';
 
 const MiB = 1024 * 1024;
-
-async function expectS3Error(p: Promise<unknown>, name: string, status: number | number[]): Promise<S3ServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as S3ServiceException;
-    const statuses = Array.isArray(status) ? status : [status];
-    assert.ok(statuses.includes(err.$metadata?.httpStatusCode ?? 0), `status for ${name}: got ${err.$metadata?.httpStatusCode} (${err.name}: ${err.message})`);
-    assert.equal(err.name, name, `error name: ${err.name} (${err.message})`);
-    return err;
-  }
-  assert.fail(`expected ${name}, but the request succeeded`);
-}
-
-async function bytesOf(body: unknown): Promise<Buffer> {
-  return Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-}
 
 const unquote = (etag: string | undefined) => (etag ?? '').replaceAll('"', '');
 

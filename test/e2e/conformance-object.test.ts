@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
   S3Client,
-  S3ServiceException,
   PutObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -26,21 +25,10 @@ import {
   DeleteObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, createUserWithKey, withLogs, type Vaultx } from './harness.ts';
+import { expectS3Error } from './lib/expect-error.ts';
 import { raw, buildRequest, encodePath, type RawOptions, type RawResponse } from './lib/raw.ts';
 import { b64, md5Hex } from './lib/checksums.ts';
 import { socketRequest } from './lib/socket.ts';
-
-async function expectS3Error(p: Promise<unknown>, name: string, status: number): Promise<S3ServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as S3ServiceException;
-    assert.equal(err.$metadata?.httpStatusCode, status, `status for ${name}: got ${err.$metadata?.httpStatusCode} (${err.name}: ${err.message})`);
-    if (name) assert.equal(err.name, name, `error name: ${err.name} (${err.message})`);
-    return err;
-  }
-  assert.fail(`expected ${name} (${status}), but the request succeeded`);
-}
 
 function expectError(r: RawResponse, status: number, code: string): void {
   assert.equal(r.status, status, `expected ${status} ${code}, got ${r.status}: ${r.text.slice(0, 400)}`);

@@ -9,7 +9,6 @@ import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   S3Client,
-  S3ServiceException,
   CreateBucketCommand,
   PutObjectCommand,
   DeleteObjectCommand,
@@ -20,19 +19,8 @@ import {
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, type Vaultx } from './harness.ts';
+import { expectS3Error } from './lib/expect-error.ts';
 import { raw } from './lib/raw.ts';
-
-async function expectS3Error(p: Promise<unknown>, code: string, status: number): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as S3ServiceException;
-    assert.equal(err.$metadata?.httpStatusCode, status, `${err.name}: ${err.message}`);
-    assert.equal(err.name, code, err.message);
-    return;
-  }
-  assert.fail(`expected ${code} (${status}), but the request succeeded`);
-}
 
 for (const wiring of wirings()) {
   describe(`ListObjectVersions (${wiring})`, () => {

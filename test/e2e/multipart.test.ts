@@ -32,26 +32,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, awsCli, withLogs, type Vaultx } from './harness.ts';
+import { expectS3Error, bytesOf } from './lib/expect-error.ts';
 import { raw } from './lib/raw.ts';
 import { b64, crc32Num, md5Hex } from './lib/checksums.ts';
 
 const MiB = 1024 * 1024;
-
-async function expectS3Error(p: Promise<unknown>, name: string, status: number): Promise<S3ServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as S3ServiceException;
-    assert.equal(err.$metadata?.httpStatusCode, status, `status for ${name}: got ${err.$metadata?.httpStatusCode} (${err.name}: ${err.message})`);
-    assert.equal(err.name, name, `error name: ${err.name} (${err.message})`);
-    return err;
-  }
-  assert.fail(`expected ${name} (${status}), but the request succeeded`);
-}
-
-async function bytesOf(body: unknown): Promise<Buffer> {
-  return Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-}
 
 /** The multipart ETag computed independently: md5 of the concatenated binary part MD5s, "-N". */
 function multipartEtag(parts: Buffer[]): string {

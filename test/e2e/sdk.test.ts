@@ -8,7 +8,6 @@ import { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import {
   S3Client,
-  S3ServiceException,
   PutObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -25,20 +24,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startVaultx, wirings, itWithLogs, s3Client, bucketName, createUserWithKey, withLogs, type Vaultx } from './harness.ts';
+import { expectS3Error } from './lib/expect-error.ts';
 import { raw } from './lib/raw.ts';
 import { b64, md5Hex } from './lib/checksums.ts';
-
-async function expectS3Error(p: Promise<unknown>, name: string, status: number): Promise<S3ServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as S3ServiceException;
-    assert.equal(err.$metadata?.httpStatusCode, status, `status for ${name}: got ${err.$metadata?.httpStatusCode} (${err.name}: ${err.message})`);
-    if (name) assert.equal(err.name, name, `error name: ${err.name} (${err.message})`);
-    return err;
-  }
-  assert.fail(`expected ${name} (${status}), but the request succeeded`);
-}
 
 async function bytesOf(body: unknown): Promise<Buffer> {
   const b = body as { transformToByteArray(): Promise<Uint8Array> };
