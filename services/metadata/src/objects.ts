@@ -19,7 +19,8 @@ import type { KvValue } from '@vaultx/storage';
 import { isWellFormed } from '@vaultx/storage';
 import { assertBucketNameUsable, noSuchBucket, requireWritableBucket } from './buckets.ts';
 import { type Ctx, Retry, withRetry } from './context.ts';
-import { type GcDoc, MAX_KEY_BYTES, type RefDoc, bucketKey, gcKey, inlineDataKey, objectKey, refKey } from './keys.ts';
+import { MAX_KEY_BYTES, bucketKey, gcKey, inlineDataKey, objectKey, refKey } from './keys.ts';
+import { refDeltaWrites } from './ref-counts.ts';
 
 export function noSuchKey(key: string): S3Error {
   return new S3Error('NoSuchKey', undefined, { Key: key });
@@ -76,9 +77,7 @@ function announce(ctx: Ctx, ok: string, rec: ObjectRecord): () => void {
 
 /**
  * The writes that move reference counts from `prev` to `next` (either may be
- * undefined): +1 per occurrence in next, −1 per occurrence in prev. A count
- * reaching 0 deletes r/ and makes the chunk a GC candidate (g/); a count going
- * up clears any g/ entry.
+ * undefined): +1 per occurrence in next, −1 per occurrence in prev.
  */
 function refWrites(
   cur: Map<string, KvValue | undefined>,
@@ -89,19 +88,7 @@ function refWrites(
 ): void {
   const delta = chunkCounts(next);
   for (const [id, n] of chunkCounts(prev)) delta.set(id, (delta.get(id) ?? 0) - n);
-  for (const [id, d] of delta) {
-    if (d === 0) continue;
-    const before = (cur.get(refKey(id)) as RefDoc | undefined)?.count ?? 0;
-    const after = before + d;
-    if (after > 0) {
-      writes.set(refKey(id), { count: after } satisfies RefDoc);
-      if (d > 0 && cur.get(gcKey(id)) !== undefined) writes.set(gcKey(id), null);
-    } else {
-      // (after < 0 would mean a lost increment; clamp to 0 rather than go negative)
-      writes.set(refKey(id), null);
-      writes.set(gcKey(id), { since: now.toISOString() } satisfies GcDoc);
-    }
-  }
+  refDeltaWrites(cur, delta, now, writes);
 }
 
 /** Normalises an If-Match / If-None-Match value to a list of bare ETags ('*' kept). */

@@ -33,10 +33,9 @@ import type { KvValue, ScanOptions } from '@vaultx/storage';
 import { compareUtf8, isWellFormed, prefixEnd, prefixRange } from '@vaultx/storage';
 import { assertBucketNameUsable, noSuchBucket, requireWritableBucket } from './buckets.ts';
 import { type Ctx, Retry, collect, scanPrefix, withRetry } from './context.ts';
+import { refDeltaWrites } from './ref-counts.ts';
 import {
-  type GcDoc,
   MAX_KEY_BYTES,
-  type RefDoc,
   UPLOAD_KEY_SEPARATOR,
   bucketKey,
   escapeUploadKey,
@@ -146,26 +145,6 @@ function chunkIds(...lists: Array<readonly ChunkRef[] | undefined>): Set<string>
   const ids = new Set<string>();
   for (const l of lists) for (const c of l ?? []) ids.add(c.id);
   return ids;
-}
-
-/**
- * The writes that apply `delta` (chunk id → change in occurrences) to the
- * counts in r/: a count reaching 0 deletes r/ and makes the chunk a GC
- * candidate (g/); a count going up clears any g/ entry (as objects.ts does).
- */
-function refDeltaWrites(cur: Map<string, KvValue | undefined>, delta: Map<string, number>, now: Date, writes: Map<string, KvValue | null>): void {
-  for (const [id, d] of delta) {
-    if (d === 0) continue;
-    const before = (cur.get(refKey(id)) as RefDoc | undefined)?.count ?? 0;
-    const after = before + d;
-    if (after > 0) {
-      writes.set(refKey(id), { count: after } satisfies RefDoc);
-      if (d > 0 && cur.get(gcKey(id)) !== undefined) writes.set(gcKey(id), null);
-    } else {
-      writes.set(refKey(id), null);
-      writes.set(gcKey(id), { since: now.toISOString() } satisfies GcDoc);
-    }
-  }
 }
 
 // ---------------------------------------------------------------- operations
