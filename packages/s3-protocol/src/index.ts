@@ -17,3 +17,4 @@ export * from './list-buckets-params.ts';
 export * from './multipart-xml.ts';
 export * from './object-attributes-xml.ts';
 export * from './tagging.ts';
+export * from './cors-xml.ts';
