@@ -29,6 +29,7 @@ import { abortMultipartUpload } from './ops/abort-multipart-upload.ts';
 import { listParts } from './ops/list-parts.ts';
 import { listMultipartUploads } from './ops/list-multipart-uploads.ts';
 import { getObjectAttributes } from './ops/get-object-attributes.ts';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './ops/bucket-cors.ts';
 
 export interface Route {
   operation: string;
@@ -68,6 +69,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         if (sub === 'versioning') return { operation: 'GetBucketVersioning', handler: getBucketVersioning };
         if (sub === 'uploads') return { operation: 'ListMultipartUploads', handler: listMultipartUploads };
         if (sub === 'acl') return { operation: 'GetBucketAcl', handler: getBucketAcl };
+        if (sub === 'cors') return { operation: 'GetBucketCors', handler: getBucketCors };
         if (sub !== undefined) notImplemented(`GET ?${sub}`);
         if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
         return { operation: 'ListObjects', handler: listObjectsV1 };
@@ -75,9 +77,11 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         return { operation: 'HeadBucket', handler: headBucket };
       case 'PUT':
         if (sub === 'acl') return { operation: 'PutBucketAcl', handler: putBucketAcl };
+        if (sub === 'cors') return { operation: 'PutBucketCors', handler: putBucketCors };
         if (sub !== undefined) notImplemented(`PUT ?${sub}`);
         return { operation: 'CreateBucket', handler: createBucket };
       case 'DELETE':
+        if (sub === 'cors') return { operation: 'DeleteBucketCors', handler: deleteBucketCors };
         if (sub !== undefined) notImplemented(`DELETE ?${sub}`);
         return { operation: 'DeleteBucket', handler: deleteBucket };
       case 'POST':
