@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   AccessKey,
   BucketRecord,
+  CorsConfiguration,
   ChecksumAlgorithm,
   ChecksumType,
   ObjectRecord,
@@ -33,6 +34,11 @@ export const metadataMethods = {
     output: z.object({ buckets: z.array(BucketRecord) }),
   },
   deleteBucket: { input: z.object({ name: BucketName }), output: z.object({}) },
+  /** Sets (or, with `cors` absent, removes) the bucket's CORS configuration; NoSuchBucket when there is no bucket. */
+  putBucketCors: {
+    input: z.object({ name: BucketName, cors: CorsConfiguration.optional() }),
+    output: BucketRecord,
+  },
 
   putObject: {
     input: z.object({

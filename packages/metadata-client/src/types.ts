@@ -15,11 +15,27 @@ export const ChunkRef = z.object({
 });
 export type ChunkRef = z.infer<typeof ChunkRef>;
 
+/** One rule of a bucket's CORS configuration (PutBucketCors), as @vaultx/s3-protocol parses it. */
+export const CorsRule = z.object({
+  id: z.string().optional(),
+  allowedOrigins: z.array(z.string()).min(1),
+  allowedMethods: z.array(z.enum(['GET', 'PUT', 'HEAD', 'POST', 'DELETE'])).min(1),
+  allowedHeaders: z.array(z.string()).optional(),
+  exposeHeaders: z.array(z.string()).optional(),
+  maxAgeSeconds: z.number().int().nonnegative().optional(),
+});
+export type CorsRule = z.infer<typeof CorsRule>;
+
+export const CorsConfiguration = z.object({ rules: z.array(CorsRule).min(1).max(100) });
+export type CorsConfiguration = z.infer<typeof CorsConfiguration>;
+
 export const BucketRecord = z.object({
   name: z.string(),
   owner: z.string(),
   region: z.string(),
   createdAt: z.string(),
+  /** The bucket's CORS configuration; absent = none. Only getBucket / putBucketCors return it (not listBuckets). */
+  cors: CorsConfiguration.optional(),
 });
 export type BucketRecord = z.infer<typeof BucketRecord>;
 

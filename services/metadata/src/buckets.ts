@@ -87,11 +87,35 @@ export async function createBucket(ctx: Ctx, input: MetadataInput<'createBucket'
   });
 }
 
+/** The bucket as getBucket returns it: the record plus its configurations (listings leave those out). */
+function bucketWithConfig(doc: BucketDoc): BucketRecord {
+  const b = publicBucket(doc);
+  return doc.cors === undefined ? b : { ...b, cors: doc.cors };
+}
+
 export async function getBucket(ctx: Ctx, input: MetadataInput<'getBucket'>): Promise<MetadataOutput<'getBucket'>> {
   if (input.name.includes('/')) throw noSuchBucket(input.name);
   const doc = await ctx.kv.get<BucketDoc>(bucketKey(input.name));
   if (!doc) throw noSuchBucket(input.name);
-  return publicBucket(doc);
+  return bucketWithConfig(doc);
+}
+
+/**
+ * Rewrites `b/<name>` with the new CORS configuration (or without one), all
+ * else kept, a DeleteBucket's mark included. The per-owner index copy does not
+ * carry configurations, so it is left alone.
+ */
+export async function putBucketCors(ctx: Ctx, input: MetadataInput<'putBucketCors'>): Promise<MetadataOutput<'putBucketCors'>> {
+  const { name, cors } = input;
+  if (name.includes('/')) throw noSuchBucket(name);
+  const bk = bucketKey(name);
+  return ctx.kv.update([bk], (cur) => {
+    const doc = cur.get(bk) as BucketDoc | undefined;
+    if (!doc) throw noSuchBucket(name);
+    const { cors: _old, ...rest } = doc;
+    const next: BucketDoc = cors === undefined ? rest : { ...rest, cors };
+    return { writes: new Map<string, KvValue | null>([[bk, next]]), result: bucketWithConfig(next) };
+  });
 }
 
 export async function listBuckets(ctx: Ctx, input: MetadataInput<'listBuckets'>): Promise<MetadataOutput<'listBuckets'>> {

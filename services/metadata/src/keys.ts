@@ -2,7 +2,8 @@
  * The metadata service's key layout in the MetaKV (one ordered keyspace,
  * keys compared by UTF-8 bytes). Every value is JSON.
  *
- *   b/<bucket>                 BucketDoc: the BucketRecord, plus `deleting`
+ *   b/<bucket>                 BucketDoc: the BucketRecord (with its `cors`
+ *                              configuration when one is set), plus `deleting`
  *                              while a DeleteBucket is checking emptiness.
  *   ob/<owner>/<bucket>        BucketRecord copy: the per-owner index for
  *                              ListBuckets. Owner ids are not guaranteed to be

@@ -13,6 +13,8 @@ import { parseAddress } from './request.ts';
 import { sendError } from './respond.ts';
 import { continueIfExpected, installHttpQuirks } from './http-quirks.ts';
 import { route } from './router.ts';
+import { corsPreflight } from './cors/preflight.ts';
+import { corsOnSend, noteCorsBucket } from './cors/actual.ts';
 
 function resourceOf(rawUrl: string): string {
   const q = rawUrl.indexOf('?');
@@ -49,6 +51,12 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
       const addr = parseAddress(rawUrl);
       if (addr.bucket !== undefined) req.audit.bucket = addr.bucket;
       if (addr.key !== undefined) req.audit.key = addr.key;
+      // CORS preflights are never signed (browsers send them bare), as on S3
+      if (req.method === 'OPTIONS') {
+        req.operation = 'CorsPreflight';
+        return await corsPreflight(deps, req, reply, addr);
+      }
+      if (addr.bucket !== undefined) noteCorsBucket(req, addr.bucket);
       const authResult = await auth.authenticate(req.method, rawUrl, req.headers, req.id);
       if (authResult === undefined) {
         const creating = req.method === 'PUT' && addr.bucket !== undefined && addr.key === undefined && addr.query.size === 0;
@@ -65,8 +73,10 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
     }
   };
 
-  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'], url: '/', handler: handle });
-  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'], url: '/*', handler: handle });
+  // Every response, errors included, gets the bucket's CORS headers when the request's Origin matches a rule.
+  const onSend = corsOnSend(deps);
+  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'], url: '/', handler: handle, onSend });
+  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'], url: '/*', handler: handle, onSend });
   // Only methods outside the routes above get here (every path is routed): S3 answers 405 in XML.
   app.setNotFoundHandler((req, reply) => sendError(req, reply, new S3Error('MethodNotAllowed'), resourceOf(req.raw.url ?? '/')));
   app.setErrorHandler((err: FastifyError, req, reply) => sendError(req, reply, frameworkError(err), resourceOf(req.raw.url ?? '/')));

@@ -5,6 +5,7 @@ import type { BucketRecord } from '@vaultx/metadata-client';
 import type { GatewayDeps } from '../deps.ts';
 import type { S3Address } from './request.ts';
 import { ROOT_USER_ID } from './auth.ts';
+import { noteBucketRecord } from './cors/actual.ts';
 
 /** Everything an S3 operation handler gets: the request, who sent it, and the services. */
 export interface S3Context {
@@ -52,6 +53,7 @@ export async function authorizeBucket(ctx: S3Context, name = bucketName(ctx)): P
   // (a name over 255 bytes would not even pass the metadata API's input check).
   if (!isValidBucketName(name)) throw new S3Error('NoSuchBucket', undefined, { BucketName: name });
   const bucket = await ctx.deps.metadata.getBucket({ name }, { requestId: ctx.requestId });
+  noteBucketRecord(ctx.req, bucket); // its CORS rules decide the response's CORS headers
   if (!ctx.isRoot && bucket.owner !== ctx.userId) throw new S3Error('AccessDenied');
   // A client may state whose bucket it means to address; S3 refuses the request when it is someone else's.
   const expectedOwner = name === ctx.addr.bucket ? header(ctx, 'x-amz-expected-bucket-owner') : undefined;

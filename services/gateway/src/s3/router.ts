@@ -30,6 +30,7 @@ import { listParts } from './ops/list-parts.ts';
 import { listMultipartUploads } from './ops/list-multipart-uploads.ts';
 import { getObjectAttributes } from './ops/get-object-attributes.ts';
 import { listObjectVersions } from './ops/list-object-versions.ts';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './ops/bucket-cors.ts';
 
 export interface Route {
   operation: string;
@@ -70,6 +71,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         if (sub === 'uploads') return { operation: 'ListMultipartUploads', handler: listMultipartUploads };
         if (sub === 'acl') return { operation: 'GetBucketAcl', handler: getBucketAcl };
         if (sub === 'versions') return { operation: 'ListObjectVersions', handler: listObjectVersions };
+        if (sub === 'cors') return { operation: 'GetBucketCors', handler: getBucketCors };
         if (sub !== undefined) notImplemented(`GET ?${sub}`);
         if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
         return { operation: 'ListObjects', handler: listObjectsV1 };
@@ -77,9 +79,11 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         return { operation: 'HeadBucket', handler: headBucket };
       case 'PUT':
         if (sub === 'acl') return { operation: 'PutBucketAcl', handler: putBucketAcl };
+        if (sub === 'cors') return { operation: 'PutBucketCors', handler: putBucketCors };
         if (sub !== undefined) notImplemented(`PUT ?${sub}`);
         return { operation: 'CreateBucket', handler: createBucket };
       case 'DELETE':
+        if (sub === 'cors') return { operation: 'DeleteBucketCors', handler: deleteBucketCors };
         if (sub !== undefined) notImplemented(`DELETE ?${sub}`);
         return { operation: 'DeleteBucket', handler: deleteBucket };
       case 'POST':
