@@ -331,7 +331,7 @@ for (const wiring of wirings()) {
 
     test('sub-resources VaultX does not implement → 501 NotImplemented, never a plain GET/PUT answer', async () => {
       // (bucket ?cors is implemented: see cors.test.ts)
-      for (const sub of ['policy', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'encryption']) {
+      for (const sub of ['policy', 'lifecycle', 'website', 'logging', 'notification', 'encryption']) {
         expectError(await req({ method: 'GET', bucket, query: [[sub, '']] }), 501, 'NotImplemented');
         expectError(await req({ method: 'DELETE', bucket, query: [[sub, '']] }), 501, 'NotImplemented');
       }

@@ -14,6 +14,7 @@ import {
   ObjectSummary,
   PartRecord,
   PartSummary,
+  Tag,
   UploadRecord,
   UploadSummary,
   User,
@@ -34,9 +35,12 @@ export const metadataMethods = {
     output: z.object({ buckets: z.array(BucketRecord) }),
   },
   deleteBucket: { input: z.object({ name: BucketName }), output: z.object({}) },
-  /** Sets (or, with `cors` absent, removes) the bucket's CORS configuration; NoSuchBucket when there is no bucket. */
-  putBucketCors: {
-    input: z.object({ name: BucketName, cors: CorsConfiguration.optional() }),
+  /**
+   * Sets the bucket's configurations named in the input (null removes one;
+   * one left out is kept); NoSuchBucket when there is no bucket.
+   */
+  putBucketConfig: {
+    input: z.object({ name: BucketName, cors: CorsConfiguration.nullable().optional(), tags: z.array(Tag).nullable().optional() }),
     output: BucketRecord,
   },
 

@@ -29,13 +29,19 @@ export type CorsRule = z.infer<typeof CorsRule>;
 export const CorsConfiguration = z.object({ rules: z.array(CorsRule).min(1).max(100) });
 export type CorsConfiguration = z.infer<typeof CorsConfiguration>;
 
+/** A bucket or object tag. */
+export const Tag = z.object({ key: z.string(), value: z.string() });
+export type Tag = z.infer<typeof Tag>;
+
 export const BucketRecord = z.object({
   name: z.string(),
   owner: z.string(),
   region: z.string(),
   createdAt: z.string(),
-  /** The bucket's CORS configuration; absent = none. Only getBucket / putBucketCors return it (not listBuckets). */
+  /** The bucket's CORS configuration; absent = none. Only getBucket / putBucketConfig return it (not listBuckets). */
   cors: CorsConfiguration.optional(),
+  /** The bucket's tags (PutBucketTagging); absent = none. Only getBucket / putBucketConfig return them. */
+  tags: z.array(Tag).optional(),
 });
 export type BucketRecord = z.infer<typeof BucketRecord>;
 

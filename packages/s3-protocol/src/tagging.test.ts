@@ -44,3 +44,12 @@ test('parseTaggingHeader: URL-encoded pairs; absent → undefined', () => {
   ]);
   assert.throws(() => parseTaggingHeader('a=1&a=2'), codeOf('InvalidTag'));
 });
+
+test('bucket tagging: up to 50 tags (more is InvalidTag); the aws: prefix is reserved on buckets and objects', () => {
+  const many = (n: number, prefix = 'k') => doc(Array.from({ length: n }, (_, i) => tag(`${prefix}${i}`, 'v')).join(''));
+  assert.equal(parseTagging(many(50), 'bucket').length, 50);
+  assert.throws(() => parseTagging(many(51), 'bucket'), codeOf('InvalidTag'));
+  assert.throws(() => parseTagging(many(11)), codeOf('BadRequest'));
+  assert.throws(() => parseTagging(many(1, 'aws:'), 'bucket'), codeOf('InvalidTag'));
+  assert.throws(() => parseTagging(many(1, 'AWS:')), codeOf('InvalidTag'));
+});

@@ -157,39 +157,52 @@ describe('buckets', () => {
     await rejectsCode(env.svc.deleteBucket({ name: 'marked' }), 'BucketNotEmpty');
   });
 
-  it('putBucketCors sets, replaces and removes the configuration; getBucket returns it, listings do not', async () => {
+  it('putBucketConfig (cors) sets, replaces and removes the configuration; getBucket returns it, listings do not', async () => {
     await env.svc.createBucket({ name: 'web', owner: 'u-1', region: 'r' });
     const cors = { rules: [{ allowedOrigins: ['*'], allowedMethods: ['GET' as const], maxAgeSeconds: 60 }] };
-    const set = await env.svc.putBucketCors({ name: 'web', cors });
+    const set = await env.svc.putBucketConfig({ name: 'web', cors });
     assert.deepEqual(set.cors, cors);
     assert.deepEqual((await env.svc.getBucket({ name: 'web' })).cors, cors);
     assert.equal((await env.svc.listBuckets({})).buckets[0]?.cors, undefined);
     assert.equal((await env.svc.listBuckets({ owner: 'u-1' })).buckets[0]?.cors, undefined);
 
     const other = { rules: [{ id: 'x', allowedOrigins: ['http://a'], allowedMethods: ['PUT' as const, 'DELETE' as const] }] };
-    await env.svc.putBucketCors({ name: 'web', cors: other });
+    await env.svc.putBucketConfig({ name: 'web', cors: other });
     assert.deepEqual((await env.svc.getBucket({ name: 'web' })).cors, other);
 
-    const cleared = await env.svc.putBucketCors({ name: 'web' });
+    const cleared = await env.svc.putBucketConfig({ name: 'web', cors: null });
     assert.equal(cleared.cors, undefined);
     assert.deepEqual(await env.svc.getBucket({ name: 'web' }), { name: 'web', owner: 'u-1', region: 'r', createdAt: '2025-01-02T03:04:05.678Z' });
   });
 
-  it('putBucketCors: NoSuchBucket for a missing bucket; a deleted and re-created bucket starts without one', async () => {
-    await rejectsCode(env.svc.putBucketCors({ name: 'nope', cors: { rules: [{ allowedOrigins: ['*'], allowedMethods: ['GET'] }] } }), 'NoSuchBucket');
+  it('putBucketConfig (cors): NoSuchBucket for a missing bucket; a deleted and re-created bucket starts without one', async () => {
+    await rejectsCode(env.svc.putBucketConfig({ name: 'nope', cors: { rules: [{ allowedOrigins: ['*'], allowedMethods: ['GET'] }] } }), 'NoSuchBucket');
     await env.svc.createBucket({ name: 'again', owner: 'u-1', region: 'r' });
-    await env.svc.putBucketCors({ name: 'again', cors: { rules: [{ allowedOrigins: ['*'], allowedMethods: ['GET'] }] } });
+    await env.svc.putBucketConfig({ name: 'again', cors: { rules: [{ allowedOrigins: ['*'], allowedMethods: ['GET'] }] } });
     await env.svc.deleteBucket({ name: 'again' });
     await env.svc.createBucket({ name: 'again', owner: 'u-1', region: 'r' });
     assert.equal((await env.svc.getBucket({ name: 'again' })).cors, undefined);
   });
 
-  it('putBucketCors keeps a DeleteBucket mark in place', async () => {
+  it('putBucketConfig (cors) keeps a DeleteBucket mark in place', async () => {
     await env.svc.createBucket({ name: 'marked', owner: 'u-1', region: 'r' });
     const doc = await env.kv.get(bucketKey('marked'));
     const deleting = { token: 'x', since: env.clock.now.toISOString() };
     await env.kv.put(bucketKey('marked'), { ...(doc as object), deleting });
-    await env.svc.putBucketCors({ name: 'marked', cors: { rules: [{ allowedOrigins: ['*'], allowedMethods: ['GET'] }] } });
+    await env.svc.putBucketConfig({ name: 'marked', cors: { rules: [{ allowedOrigins: ['*'], allowedMethods: ['GET'] }] } });
     assert.deepEqual(((await env.kv.get(bucketKey('marked'))) as { deleting?: unknown }).deleting, deleting);
+  });
+  it('putBucketConfig (tags) sets and removes tags without touching the CORS configuration', async () => {
+    await env.svc.createBucket({ name: 'tagged', owner: 'u-1', region: 'r' });
+    const cors = { rules: [{ allowedOrigins: ['*'], allowedMethods: ['GET' as const] }] };
+    await env.svc.putBucketConfig({ name: 'tagged', cors });
+    const tags = [{ key: 'team', value: 'storage' }];
+    const set = await env.svc.putBucketConfig({ name: 'tagged', tags });
+    assert.deepEqual([set.tags, set.cors], [tags, cors]);
+    assert.deepEqual((await env.svc.getBucket({ name: 'tagged' })).tags, tags);
+    assert.equal((await env.svc.listBuckets({ owner: 'u-1' })).buckets.find((b) => b.name === 'tagged')?.tags, undefined);
+    const cleared = await env.svc.putBucketConfig({ name: 'tagged', tags: null });
+    assert.deepEqual([cleared.tags, cleared.cors], [undefined, cors]);
+    await rejectsCode(env.svc.putBucketConfig({ name: 'nope', tags }), 'NoSuchBucket');
   });
 });

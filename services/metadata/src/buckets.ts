@@ -89,8 +89,10 @@ export async function createBucket(ctx: Ctx, input: MetadataInput<'createBucket'
 
 /** The bucket as getBucket returns it: the record plus its configurations (listings leave those out). */
 function bucketWithConfig(doc: BucketDoc): BucketRecord {
-  const b = publicBucket(doc);
-  return doc.cors === undefined ? b : { ...b, cors: doc.cors };
+  const b: BucketRecord = publicBucket(doc);
+  if (doc.cors !== undefined) b.cors = doc.cors;
+  if (doc.tags !== undefined) b.tags = doc.tags;
+  return b;
 }
 
 export async function getBucket(ctx: Ctx, input: MetadataInput<'getBucket'>): Promise<MetadataOutput<'getBucket'>> {
@@ -101,19 +103,22 @@ export async function getBucket(ctx: Ctx, input: MetadataInput<'getBucket'>): Pr
 }
 
 /**
- * Rewrites `b/<name>` with the new CORS configuration (or without one), all
- * else kept, a DeleteBucket's mark included. The per-owner index copy does not
- * carry configurations, so it is left alone.
+ * Rewrites `b/<name>` with the configurations named in the input (null
+ * removes one), all else kept, a DeleteBucket's mark included. The per-owner
+ * index copy does not carry configurations, so it is left alone.
  */
-export async function putBucketCors(ctx: Ctx, input: MetadataInput<'putBucketCors'>): Promise<MetadataOutput<'putBucketCors'>> {
-  const { name, cors } = input;
+export async function putBucketConfig(ctx: Ctx, input: MetadataInput<'putBucketConfig'>): Promise<MetadataOutput<'putBucketConfig'>> {
+  const { name } = input;
   if (name.includes('/')) throw noSuchBucket(name);
   const bk = bucketKey(name);
   return ctx.kv.update([bk], (cur) => {
     const doc = cur.get(bk) as BucketDoc | undefined;
     if (!doc) throw noSuchBucket(name);
-    const { cors: _old, ...rest } = doc;
-    const next: BucketDoc = cors === undefined ? rest : { ...rest, cors };
+    const next: BucketDoc = { ...doc };
+    if (input.cors === null) delete next.cors;
+    else if (input.cors !== undefined) next.cors = input.cors;
+    if (input.tags === null) delete next.tags;
+    else if (input.tags !== undefined) next.tags = input.tags;
     return { writes: new Map<string, KvValue | null>([[bk, next]]), result: bucketWithConfig(next) };
   });
 }

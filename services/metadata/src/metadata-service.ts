@@ -6,7 +6,7 @@
  */
 import type { CallContext, MetadataApi, MetadataInput, MetadataOutput } from '@vaultx/metadata-client';
 import type { MetaKV } from '@vaultx/storage';
-import { createBucket, deleteBucket, getBucket, listBuckets, putBucketCors } from './buckets.ts';
+import { createBucket, deleteBucket, getBucket, listBuckets, putBucketConfig } from './buckets.ts';
 import type { Ctx } from './context.ts';
 import { dropGcCandidate, getChunkRefs, listGcCandidates } from './gc.ts';
 import { listObjects } from './listing.ts';
@@ -54,8 +54,8 @@ export class MetadataService implements MetadataApi {
   deleteBucket(input: MetadataInput<'deleteBucket'>, _ctx?: CallContext): Promise<MetadataOutput<'deleteBucket'>> {
     return deleteBucket(this.ctx, input);
   }
-  putBucketCors(input: MetadataInput<'putBucketCors'>, _ctx?: CallContext): Promise<MetadataOutput<'putBucketCors'>> {
-    return putBucketCors(this.ctx, input);
+  putBucketConfig(input: MetadataInput<'putBucketConfig'>, _ctx?: CallContext): Promise<MetadataOutput<'putBucketConfig'>> {
+    return putBucketConfig(this.ctx, input);
   }
 
   putObject(input: MetadataInput<'putObject'>, _ctx?: CallContext): Promise<MetadataOutput<'putObject'>> {

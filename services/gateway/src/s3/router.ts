@@ -31,6 +31,7 @@ import { listMultipartUploads } from './ops/list-multipart-uploads.ts';
 import { getObjectAttributes } from './ops/get-object-attributes.ts';
 import { listObjectVersions } from './ops/list-object-versions.ts';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './ops/bucket-cors.ts';
+import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './ops/bucket-tagging.ts';
 
 export interface Route {
   operation: string;
@@ -72,6 +73,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         if (sub === 'acl') return { operation: 'GetBucketAcl', handler: getBucketAcl };
         if (sub === 'versions') return { operation: 'ListObjectVersions', handler: listObjectVersions };
         if (sub === 'cors') return { operation: 'GetBucketCors', handler: getBucketCors };
+        if (sub === 'tagging') return { operation: 'GetBucketTagging', handler: getBucketTagging };
         if (sub !== undefined) notImplemented(`GET ?${sub}`);
         if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
         return { operation: 'ListObjects', handler: listObjectsV1 };
@@ -80,10 +82,12 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
       case 'PUT':
         if (sub === 'acl') return { operation: 'PutBucketAcl', handler: putBucketAcl };
         if (sub === 'cors') return { operation: 'PutBucketCors', handler: putBucketCors };
+        if (sub === 'tagging') return { operation: 'PutBucketTagging', handler: putBucketTagging };
         if (sub !== undefined) notImplemented(`PUT ?${sub}`);
         return { operation: 'CreateBucket', handler: createBucket };
       case 'DELETE':
         if (sub === 'cors') return { operation: 'DeleteBucketCors', handler: deleteBucketCors };
+        if (sub === 'tagging') return { operation: 'DeleteBucketTagging', handler: deleteBucketTagging };
         if (sub !== undefined) notImplemented(`DELETE ?${sub}`);
         return { operation: 'DeleteBucket', handler: deleteBucket };
       case 'POST':

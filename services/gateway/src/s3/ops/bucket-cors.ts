@@ -11,7 +11,7 @@ export async function putBucketCors(ctx: S3Context) {
   const bucket = await authorizeBucket(ctx);
   // readSmallBody checks Content-MD5 (BadDigest) and the signed payload hash when sent
   const cors = parseCorsConfiguration(await readSmallBody(ctx, CORS_MAX_BODY));
-  await ctx.deps.metadata.putBucketCors({ name: bucket.name, cors }, { requestId: ctx.requestId });
+  await ctx.deps.metadata.putBucketConfig({ name: bucket.name, cors }, { requestId: ctx.requestId });
   setCommonHeaders(ctx.req, ctx.reply);
   return ctx.reply.code(200).send();
 }
@@ -24,7 +24,7 @@ export async function getBucketCors(ctx: S3Context) {
 
 export async function deleteBucketCors(ctx: S3Context) {
   const bucket = await authorizeBucket(ctx);
-  if (bucket.cors !== undefined) await ctx.deps.metadata.putBucketCors({ name: bucket.name }, { requestId: ctx.requestId });
+  if (bucket.cors !== undefined) await ctx.deps.metadata.putBucketConfig({ name: bucket.name, cors: null }, { requestId: ctx.requestId });
   setCommonHeaders(ctx.req, ctx.reply);
   return ctx.reply.code(204).send();
 }
