@@ -1,6 +1,5 @@
 import {
   S3Error,
-  evaluateCopySourceConditions,
   extractObjectHeaders,
   parseTaggingHeader,
   renderCopyObjectResult,
@@ -9,29 +8,11 @@ import {
 import type { ObjectRecord } from '@vaultx/metadata-client';
 import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
 import { sendXml } from '../respond.ts';
+import { copySourceOf, loadCopySource } from '../copy-source.ts';
 import { isStorageClass, nowToTheSecond } from '../object-headers.ts';
 
 /** CopyObject copies at most 5 GiB; larger objects are copied with UploadPartCopy. */
 export const MAX_COPY_SOURCE_BYTES = 5 * 1024 * 1024 * 1024;
-
-/** Parses x-amz-copy-source: "[/]bucket/key[?versionId=…]", URL-encoded. */
-export function parseCopySource(raw: string): { bucket: string; key: string; versionId?: string } {
-  const q = raw.indexOf('?');
-  const path = q === -1 ? raw : raw.slice(0, q);
-  const versionId = q === -1 ? undefined : (new URLSearchParams(raw.slice(q + 1)).get('versionId') ?? undefined);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(path);
-  } catch {
-    throw new S3Error('InvalidArgument', 'Invalid copy source encoding', { ArgumentName: 'x-amz-copy-source' });
-  }
-  if (decoded.startsWith('/')) decoded = decoded.slice(1);
-  const slash = decoded.indexOf('/');
-  if (slash <= 0 || slash === decoded.length - 1) {
-    throw new S3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', { ArgumentName: 'x-amz-copy-source', ArgumentValue: raw });
-  }
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
-}
 
 /**
  * PUT /bucket/key with x-amz-copy-source. The copy shares the source's chunks
@@ -40,8 +21,7 @@ export function parseCopySource(raw: string): { bucket: string; key: string; ver
 export async function copyObject(ctx: S3Context) {
   const key = objectKey(ctx);
   validateObjectKey(key);
-  const src = parseCopySource(header(ctx, 'x-amz-copy-source')!);
-  if (src.versionId !== undefined && src.versionId !== 'null') throw new S3Error('NoSuchVersion', undefined, { VersionId: src.versionId });
+  const src = copySourceOf(ctx);
   const directive = (header(ctx, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
@@ -55,19 +35,7 @@ export async function copyObject(ctx: S3Context) {
   if (storageClassHeader !== undefined && !isStorageClass(storageClassHeader)) throw new S3Error('InvalidStorageClass');
 
   const destBucket = await authorizeBucket(ctx);
-  const srcBucket = src.bucket === destBucket.name ? destBucket : await authorizeBucket(ctx, src.bucket);
-  const source = await ctx.deps.metadata.getObject({ bucket: srcBucket.name, key: src.key }, { requestId: ctx.requestId });
-
-  const outcome = evaluateCopySourceConditions(
-    {
-      ifMatch: header(ctx, 'x-amz-copy-source-if-match'),
-      ifNoneMatch: header(ctx, 'x-amz-copy-source-if-none-match'),
-      ifModifiedSince: header(ctx, 'x-amz-copy-source-if-modified-since'),
-      ifUnmodifiedSince: header(ctx, 'x-amz-copy-source-if-unmodified-since'),
-    },
-    { etag: source.etag, lastModified: new Date(source.lastModified) },
-  );
-  if (outcome !== 'ok') throw new S3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Match' });
+  const { srcBucket, source } = await loadCopySource(ctx, src, destBucket);
   if (source.size > MAX_COPY_SOURCE_BYTES) {
     throw new S3Error('InvalidRequest', `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE_BYTES}`);
   }

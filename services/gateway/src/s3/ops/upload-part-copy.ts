@@ -1,7 +1,7 @@
-import { S3Error, evaluateCopySourceConditions, renderCopyPartResult, validateObjectKey } from '@vaultx/s3-protocol';
+import { S3Error, renderCopyPartResult, validateObjectKey } from '@vaultx/s3-protocol';
 import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
 import { sendXml } from '../respond.ts';
-import { parseCopySource } from './copy-object.ts';
+import { copySourceOf, loadCopySource } from '../copy-source.ts';
 import { copyRange } from '../../multipart/copy-range.ts';
 import { MAX_PART_SIZE, parsePartNumber, uploadIdOf } from '../../multipart/params.ts';
 
@@ -39,25 +39,12 @@ export async function uploadPartCopy(ctx: S3Context) {
   validateObjectKey(key);
   const partNumber = parsePartNumber(ctx.addr.query.get('partNumber'));
   const uploadId = uploadIdOf(ctx);
-  const src = parseCopySource(header(ctx, 'x-amz-copy-source')!);
-  if (src.versionId !== undefined && src.versionId !== 'null') throw new S3Error('NoSuchVersion', undefined, { VersionId: src.versionId });
+  const src = copySourceOf(ctx);
 
   const destBucket = await authorizeBucket(ctx);
   const { metadata, chunks } = ctx.deps;
   const upload = await metadata.getUpload({ bucket: destBucket.name, key, uploadId }, { requestId: ctx.requestId });
-  const srcBucket = src.bucket === destBucket.name ? destBucket : await authorizeBucket(ctx, src.bucket);
-  const source = await metadata.getObject({ bucket: srcBucket.name, key: src.key }, { requestId: ctx.requestId });
-
-  const outcome = evaluateCopySourceConditions(
-    {
-      ifMatch: header(ctx, 'x-amz-copy-source-if-match'),
-      ifNoneMatch: header(ctx, 'x-amz-copy-source-if-none-match'),
-      ifModifiedSince: header(ctx, 'x-amz-copy-source-if-modified-since'),
-      ifUnmodifiedSince: header(ctx, 'x-amz-copy-source-if-unmodified-since'),
-    },
-    { etag: source.etag, lastModified: new Date(source.lastModified) },
-  );
-  if (outcome !== 'ok') throw new S3Error('PreconditionFailed', undefined, { Condition: 'x-amz-copy-source-If-Match' });
+  const { srcBucket, source } = await loadCopySource(ctx, src, destBucket);
 
   const range = parseCopySourceRange(header(ctx, 'x-amz-copy-source-range'), source.size);
   const length = range ? range.end - range.start + 1 : source.size;
