@@ -27,6 +27,16 @@ const ConfigSchema = z.object({
   VAULTX_LIFECYCLE_URL: optionalUrl,
   VAULTX_DATA_DIR: z.string().min(1).default('./data'),
   VAULTX_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/).default('us-east-1'),
+  /**
+   * Comma-separated base domains for virtual-hosted-style addressing: a request
+   * to `<bucket>.<domain>` names that bucket (SDKs use this form unless told to
+   * use paths). '' turns it off; path-style requests always work.
+   */
+  VAULTX_DOMAINS: z
+    .string()
+    .default('localhost')
+    .transform((s) => s.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== ''))
+    .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'not a domain name'))),
   VAULTX_ROOT_ACCESS_KEY: optionalString.pipe(z.string().min(3).max(128).optional()),
   VAULTX_ROOT_SECRET_KEY: optionalString.pipe(z.string().min(8).max(128).optional()),
   VAULTX_ADMIN_TOKEN: optionalString.pipe(z.string().min(16).optional()),
@@ -41,6 +51,12 @@ const ConfigSchema = z.object({
    * one chunk each.
    */
   VAULTX_CHUNK_SIZE: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** The chunk collector deletes a chunk only after it has been unreferenced (and untouched) this long. */
+  VAULTX_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(3600),
+  /** Seconds between collector runs (0 = only on demand: POST /admin/v1/gc/run). */
+  VAULTX_GC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(300),
+  /** Worker threads that hash and compress chunks in the chunk store (0 = on the main thread; default: cores − 1, at least 1). */
+  VAULTX_CHUNK_WORKERS: optionalString.pipe(z.coerce.number().int().min(0).max(64).optional()),
   /**
    * Objects up to this size are stored inline with their metadata instead of as
    * chunks: one batched LMDB commit instead of a chunk file's own fsyncs. By
@@ -48,12 +64,6 @@ const ConfigSchema = z.object({
    * 13,813 GET/s; as chunk files 1,602 PUT/s, p99 40 ms, 5,218 GET/s. 32 KiB
    * keeps values within a few LMDB pages; larger sizes were not swept.
    */
-  /** The chunk collector deletes a chunk only after it has been unreferenced (and untouched) this long. */
-  VAULTX_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(3600),
-  /** Seconds between collector runs (0 = only on demand: POST /admin/v1/gc/run). */
-  VAULTX_GC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(300),
-  /** Worker threads that hash and compress chunks in the chunk store (0 = on the main thread; default: cores − 1, at least 1). */
-  VAULTX_CHUNK_WORKERS: optionalString.pipe(z.coerce.number().int().min(0).max(64).optional()),
   VAULTX_INLINE_MAX_BYTES: z.coerce.number().int().min(0).max(256 * 1024).default(32 * 1024),
   /** Largest single PUT (S3: 5 GiB). */
   VAULTX_MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 * 1024 * 1024),
@@ -73,6 +83,8 @@ export type Config = {
   lifecycleUrl?: string;
   dataDir: string;
   region: string;
+  /** Base domains for virtual-hosted-style requests (`bucket.<domain>`), lowercase. */
+  domains: string[];
   rootAccessKey?: string;
   rootSecretKey?: string;
   adminToken?: string;
@@ -111,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lifecycleUrl: e.VAULTX_LIFECYCLE_URL,
     dataDir: e.VAULTX_DATA_DIR,
     region: e.VAULTX_REGION,
+    domains: e.VAULTX_DOMAINS,
     rootAccessKey: e.VAULTX_ROOT_ACCESS_KEY,
     rootSecretKey: e.VAULTX_ROOT_SECRET_KEY,
     adminToken: e.VAULTX_ADMIN_TOKEN,

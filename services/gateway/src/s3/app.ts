@@ -48,7 +48,7 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
     const rawUrl = req.raw.url ?? '/';
     const resource = resourceOf(rawUrl);
     try {
-      const addr = parseAddress(rawUrl);
+      const addr = parseAddress(rawUrl, req.headers.host, deps.config.domains);
       if (addr.bucket !== undefined) req.audit.bucket = addr.bucket;
       if (addr.key !== undefined) req.audit.key = addr.key;
       // CORS preflights are never signed (browsers send them bare), as on S3
