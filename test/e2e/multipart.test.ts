@@ -28,6 +28,7 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
   CopyObjectCommand,
+  GetObjectTaggingCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -440,6 +441,19 @@ for (const wiring of wirings()) {
           await expectS3Error(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), 'NotFound', 404);
         }
       }
+    });
+
+    test('x-amz-tagging on CreateMultipartUpload tags the completed object; bad tags are refused up front', async () => {
+      const key = 'tagged-mpu';
+      const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Tagging: 'team=storage&empty=' }));
+      const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: up.UploadId, PartNumber: 1, Body: 'tail' }));
+      await s3.send(
+        new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }] } }),
+      );
+      const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+      assert.deepEqual(tags.TagSet, [{ Key: 'empty', Value: '' }, { Key: 'team', Value: 'storage' }]);
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).TagCount, 2);
+      await expectS3Error(s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Tagging: 'aws:x=1' })), 'InvalidTag', 400);
     });
   });
 }

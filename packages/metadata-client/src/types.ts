@@ -84,7 +84,7 @@ export const ObjectRecord = z.object({
   /** Multipart objects: the upload that produced the record (lets a retried CompleteMultipartUpload succeed again). */
   uploadId: z.string().optional(),
   /** Object tags (x-amz-tagging, PutObjectTagging), in the order given; absent = none. */
-  tags: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+  tags: z.array(Tag).optional(),
 });
 export type ObjectRecord = z.infer<typeof ObjectRecord>;
 
@@ -129,6 +129,8 @@ export const UploadRecord = z.object({
   /** x-amz-checksum-algorithm / -type of the upload (both or neither). */
   checksumAlgorithm: ChecksumAlgorithm.optional(),
   checksumType: ChecksumType.optional(),
+  /** x-amz-tagging of CreateMultipartUpload: the completed object's tags; absent = none. */
+  tags: z.array(Tag).optional(),
 });
 export type UploadRecord = z.infer<typeof UploadRecord>;
 

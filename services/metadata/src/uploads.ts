@@ -92,6 +92,7 @@ function publicUpload(d: UploadDoc): UploadRecord {
     userMeta: d.userMeta,
     checksumAlgorithm: d.checksumAlgorithm,
     checksumType: d.checksumType,
+    tags: d.tags,
   });
 }
 
@@ -171,6 +172,7 @@ export async function createUpload(ctx: Ctx, input: MetadataInput<'createUpload'
     userMeta: input.userMeta ?? {},
     checksumAlgorithm: input.checksumAlgorithm,
     checksumType: input.checksumType,
+    tags: input.tags !== undefined && input.tags.length > 0 ? input.tags : undefined,
     partsVersion: 0,
   });
   const bk = bucketKey(bucket);
@@ -368,6 +370,7 @@ export async function completeUpload(ctx: Ctx, input: CompleteInput): Promise<Co
         storageClass: doc.storageClass,
         headers: doc.headers,
         userMeta: doc.userMeta,
+        tags: doc.tags,
         checksum: input.checksum,
         chunks: listed.flatMap((p) => p.chunks),
         parts: listed.map((p) => {

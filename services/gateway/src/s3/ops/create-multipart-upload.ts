@@ -1,4 +1,4 @@
-import { S3Error, extractObjectHeaders, renderInitiateMultipartUploadResult, validateObjectKey } from '@vaultx/s3-protocol';
+import { S3Error, extractObjectHeaders, parseTaggingHeader, renderInitiateMultipartUploadResult, validateObjectKey } from '@vaultx/s3-protocol';
 import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
 import { sendXml } from '../respond.ts';
 import { isStorageClass } from '../object-headers.ts';
@@ -7,7 +7,7 @@ import { parseUploadChecksumAlgorithm } from '../../multipart/params.ts';
 
 /**
  * POST /bucket/key?uploads — starts a multipart upload. The object's headers,
- * user metadata, storage class and checksum algorithm / type are fixed now;
+ * user metadata, tags, storage class and checksum algorithm / type are fixed now;
  * they apply to the object CompleteMultipartUpload creates.
  */
 export async function createMultipartUpload(ctx: S3Context) {
@@ -15,6 +15,7 @@ export async function createMultipartUpload(ctx: S3Context) {
   validateObjectKey(key);
   const bucket = await authorizeBucket(ctx);
   const { headers, userMeta } = extractObjectHeaders(ctx.req.headers);
+  const tags = parseTaggingHeader(header(ctx, 'x-amz-tagging'));
   const storageClass = header(ctx, 'x-amz-storage-class') ?? 'STANDARD';
   if (!isStorageClass(storageClass)) throw new S3Error('InvalidStorageClass', undefined, { StorageClassRequested: storageClass });
 
@@ -37,7 +38,7 @@ export async function createMultipartUpload(ctx: S3Context) {
   }
 
   const upload = await ctx.deps.metadata.createUpload(
-    { bucket: bucket.name, key, owner: ctx.userId, storageClass, headers, userMeta, checksumAlgorithm, checksumType },
+    { bucket: bucket.name, key, owner: ctx.userId, storageClass, headers, userMeta, checksumAlgorithm, checksumType, tags },
     { requestId: ctx.requestId },
   );
   ctx.req.audit.uploadId = upload.uploadId;
