@@ -331,14 +331,48 @@ for (const wiring of wirings()) {
 
     test('sub-resources VaultX does not implement → 501 NotImplemented, never a plain GET/PUT answer', async () => {
       // (bucket ?cors is implemented: see cors.test.ts)
-      for (const sub of ['policy', 'lifecycle', 'website', 'logging', 'notification', 'encryption']) {
+      // setting a configuration VaultX cannot hold is 501 (reading one: see the next test)
+      for (const sub of ['policy', 'lifecycle', 'website', 'logging', 'notification', 'encryption', 'versioning', 'object-lock']) {
+        expectError(await req({ method: 'PUT', bucket, query: [[sub, '']], body: '<x/>' }), 501, 'NotImplemented');
+      }
+      for (const sub of ['analytics', 'inventory', 'metrics', 'intelligent-tiering']) {
         expectError(await req({ method: 'GET', bucket, query: [[sub, '']] }), 501, 'NotImplemented');
-        expectError(await req({ method: 'DELETE', bucket, query: [[sub, '']] }), 501, 'NotImplemented');
       }
       // (object ?tagging is implemented; object lock is not)
       expectError(await req({ method: 'GET', bucket, key: 'foo', query: [['retention', '']] }), 501, 'NotImplemented');
       expectError(await req({ method: 'PUT', bucket, key: 'foo', query: [['legal-hold', '']], body: '<LegalHold><Status>ON</Status></LegalHold>' }), 501, 'NotImplemented');
       assert.equal((await req({ method: 'GET', bucket, key: 'foo' })).text, 'bar', 'the object was not overwritten');
+      assert.equal((await req({ method: 'HEAD', bucket })).status, 200, 'the bucket was not deleted');
+    });
+
+    test('configurations no bucket can have yet read as S3 reads an unconfigured bucket; DELETE is a 204 no-op', async () => {
+      const notFound: [string, string][] = [
+        ['policy', 'NoSuchBucketPolicy'],
+        ['lifecycle', 'NoSuchLifecycleConfiguration'],
+        ['website', 'NoSuchWebsiteConfiguration'],
+        ['encryption', 'ServerSideEncryptionConfigurationNotFoundError'],
+        ['replication', 'ReplicationConfigurationNotFoundError'],
+        ['object-lock', 'ObjectLockConfigurationNotFoundError'],
+        ['publicAccessBlock', 'NoSuchPublicAccessBlockConfiguration'],
+      ];
+      for (const [sub, code] of notFound) expectError(await req({ method: 'GET', bucket, query: [[sub, '']] }), 404, code);
+      const docs: [string, RegExp][] = [
+        ['logging', /<BucketLoggingStatus xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><\/BucketLoggingStatus>/],
+        ['notification', /<NotificationConfiguration [^>]*><\/NotificationConfiguration>/],
+        ['requestPayment', /<Payer>BucketOwner<\/Payer>/],
+        ['ownershipControls', /<ObjectOwnership>BucketOwnerEnforced<\/ObjectOwnership>/],
+      ];
+      for (const [sub, body] of docs) {
+        const r = await req({ method: 'GET', bucket, query: [[sub, '']] });
+        assert.equal(r.status, 200, `${sub}: ${r.text}`);
+        assert.match(r.text, body);
+      }
+      for (const sub of ['policy', 'lifecycle', 'website', 'encryption', 'publicAccessBlock']) {
+        assert.equal((await req({ method: 'DELETE', bucket, query: [[sub, '']] })).status, 204, sub);
+      }
+      // still the bucket's owner only, and a missing bucket is still NoSuchBucket
+      expectError(await req({ method: 'GET', bucket, query: [['policy', '']], auth: 'none' }), 403, 'AccessDenied');
+      expectError(await req({ method: 'GET', bucket: `${bucket}-none`, query: [['policy', '']] }), 404, 'NoSuchBucket');
       assert.equal((await req({ method: 'HEAD', bucket })).status, 200, 'the bucket was not deleted');
     });
 

@@ -32,6 +32,7 @@ import { getObjectAttributes } from './ops/get-object-attributes.ts';
 import { listObjectVersions } from './ops/list-object-versions.ts';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './ops/bucket-cors.ts';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './ops/bucket-tagging.ts';
+import { deleteUnconfigured, getUnconfigured, unconfiguredDeleteOperation, unconfiguredGetOperation } from './ops/unconfigured-bucket-config.ts';
 
 export interface Route {
   operation: string;
@@ -74,6 +75,10 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         if (sub === 'versions') return { operation: 'ListObjectVersions', handler: listObjectVersions };
         if (sub === 'cors') return { operation: 'GetBucketCors', handler: getBucketCors };
         if (sub === 'tagging') return { operation: 'GetBucketTagging', handler: getBucketTagging };
+        if (sub !== undefined) {
+          const operation = unconfiguredGetOperation(sub);
+          if (operation) return { operation, handler: getUnconfigured(sub) };
+        }
         if (sub !== undefined) notImplemented(`GET ?${sub}`);
         if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
         return { operation: 'ListObjects', handler: listObjectsV1 };
@@ -88,6 +93,10 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
       case 'DELETE':
         if (sub === 'cors') return { operation: 'DeleteBucketCors', handler: deleteBucketCors };
         if (sub === 'tagging') return { operation: 'DeleteBucketTagging', handler: deleteBucketTagging };
+        if (sub !== undefined) {
+          const operation = unconfiguredDeleteOperation(sub);
+          if (operation) return { operation, handler: deleteUnconfigured };
+        }
         if (sub !== undefined) notImplemented(`DELETE ?${sub}`);
         return { operation: 'DeleteBucket', handler: deleteBucket };
       case 'POST':
