@@ -232,7 +232,9 @@ for (const wiring of wirings()) {
     });
 
     test('unsupported subresources → 501 NotImplemented', async () => {
-      expectError(await req({ method: 'GET', bucket, query: [['website', '']] }), 501, 'NotImplemented');
+      // (GET ?website reads as S3 reads a bucket without one: NoSuchWebsiteConfiguration)
+      expectError(await req({ method: 'GET', bucket, query: [['website', '']] }), 404, 'NoSuchWebsiteConfiguration');
+      expectError(await req({ method: 'GET', bucket, query: [['analytics', ''], ['id', 'a']] }), 501, 'NotImplemented');
       const site = '<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>';
       expectError(await req({ method: 'PUT', bucket, query: [['website', '']], body: site, headers: { 'content-md5': b64.md5(Buffer.from(site)) } }), 501, 'NotImplemented');
       expectError(await req({ method: 'GET', bucket, key: 'canary', query: [['torrent', '']] }), 501, 'NotImplemented');
