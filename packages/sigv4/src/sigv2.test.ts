@@ -268,3 +268,18 @@ test('SigV2 query: own presigned URL with response overrides; tampering; expiry;
     'InvalidArgument',
   );
 });
+
+test('SigV2, virtual-hosted with a dotted bucket: the caller-supplied bucket enters the resource', async () => {
+  const date = 'Tue, 27 Mar 2007 19:36:42 +0000';
+  const sig = sign(`GET\n\n\n${date}\n/my.dotted.bucket/photos/puppy.jpg`);
+  const input: AuthInput = {
+    method: 'GET',
+    rawUrl: '/photos/puppy.jpg',
+    headers: { host: 'my.dotted.bucket.s3.example.com', date, authorization: `AWS ${AK}:${sig}` },
+    now: at('2007-03-27T19:36:42Z'),
+  };
+  // guessing from Host alone ("my" or the whole name) cannot find it
+  await rejects(authenticate(input, lookup, OPTS), 'SignatureDoesNotMatch');
+  const ok = await authenticate({ ...input, virtualHostBucket: 'my.dotted.bucket' }, lookup, OPTS);
+  assert.equal(ok?.credentials.accessKeyId, CREDS.accessKeyId);
+});

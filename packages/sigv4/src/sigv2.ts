@@ -75,12 +75,14 @@ function subresourceVariants(params: RawParam[]): string[] {
 }
 
 /** Path variants: as sent, re-encoded, and with a virtual-hosted bucket prefixed. */
-function resourcePathVariants(rawPath: string, headers: HeaderBag): string[] {
+function resourcePathVariants(rawPath: string, headers: HeaderBag, virtualHostBucket?: string): string[] {
   const reencoded = awsUriEncodeBytes(percentDecodeBytes(rawPath, false), false);
   const paths = [rawPath, reencoded];
   // A bucket-level path-style request ("/bucket") is signed as "/bucket/" by botocore,
   // as the documented resource of a bucket is.
   if (/^\/[^/]+$/.test(rawPath)) paths.push(`${rawPath}/`);
+  if (virtualHostBucket !== undefined) for (const p of [rawPath, reencoded]) paths.push(`/${virtualHostBucket}${p}`);
+  // Without it, guess from Host: its first label, or the whole name (a CNAME'd bucket).
   const host = headerFirst(headers, 'host')?.trim().toLowerCase();
   if (host) {
     const hostname = host.startsWith('[') ? '' : host.replace(/:\d+$/, '');
@@ -120,7 +122,7 @@ function verifyV2(
 ): void {
   const params = url.params.filter((p) => !excludeParams.has(p.name));
   const subs = subresourceVariants(params);
-  const paths = resourcePathVariants(url.rawPath, input.headers);
+  const paths = resourcePathVariants(url.rawPath, input.headers, input.virtualHostBucket);
   const method = input.method.toUpperCase();
   let first: string | undefined;
   for (const path of paths) {

@@ -17,6 +17,11 @@ export interface AuthInput {
    * with ',' (IncomingHttpHeaders pre-joins them with ', ').
    */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * The bucket of a virtual-hosted-style request (taken from Host by the
+   * caller, who knows its base domains): SigV2 signs it into the resource.
+   */
+  virtualHostBucket?: string;
   /** default new Date() */
   now?: Date;
 }

@@ -57,7 +57,7 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
         return await corsPreflight(deps, req, reply, addr);
       }
       if (addr.bucket !== undefined) noteCorsBucket(req, addr.bucket);
-      const authResult = await auth.authenticate(req.method, rawUrl, req.headers, req.id);
+      const authResult = await auth.authenticate(req.method, rawUrl, req.headers, req.id, addr.virtualHosted ? addr.bucket : undefined);
       if (authResult === undefined) {
         const creating = req.method === 'PUT' && addr.bucket !== undefined && addr.key === undefined && addr.query.size === 0;
         return await auth.refuseAnonymous(addr.bucket, creating, req.id);

@@ -39,8 +39,9 @@ export class Authenticator {
     rawUrl: string,
     headers: Record<string, string | string[] | undefined>,
     requestId: string,
+    virtualHostBucket?: string,
   ): Promise<AuthResult | undefined> {
-    return authenticate({ method, rawUrl, headers }, (id) => this.lookup(id, requestId), { region: this.region });
+    return authenticate({ method, rawUrl, headers, virtualHostBucket }, (id) => this.lookup(id, requestId), { region: this.region });
   }
 
   /**
