@@ -338,9 +338,14 @@ for (const wiring of wirings()) {
       for (const sub of ['analytics', 'inventory', 'metrics', 'intelligent-tiering']) {
         expectError(await req({ method: 'GET', bucket, query: [[sub, '']] }), 501, 'NotImplemented');
       }
-      // (object ?tagging is implemented; object lock is not)
-      expectError(await req({ method: 'GET', bucket, key: 'foo', query: [['retention', '']] }), 501, 'NotImplemented');
-      expectError(await req({ method: 'PUT', bucket, key: 'foo', query: [['legal-hold', '']], body: '<LegalHold><Status>ON</Status></LegalHold>' }), 501, 'NotImplemented');
+      // (object ?tagging is implemented; object lock cannot be enabled, so its object calls are InvalidRequest)
+      expectError(await req({ method: 'POST', bucket, key: 'foo', query: [['select', ''], ['select-type', '2']], body: '<x/>' }), 501, 'NotImplemented');
+      expectError(await req({ method: 'POST', bucket, key: 'foo', query: [['restore', '']], body: '<RestoreRequest><Days>1</Days></RestoreRequest>' }), 501, 'NotImplemented');
+      for (const [method, sub] of [['GET', 'retention'], ['PUT', 'retention'], ['GET', 'legal-hold'], ['PUT', 'legal-hold']] as const) {
+        const r = await req({ method, bucket, key: 'foo', query: [[sub, '']], body: method === 'PUT' ? '<LegalHold><Status>ON</Status></LegalHold>' : undefined });
+        expectError(r, 400, 'InvalidRequest');
+        assert.match(r.text, /Bucket is missing Object Lock Configuration/);
+      }
       assert.equal((await req({ method: 'GET', bucket, key: 'foo' })).text, 'bar', 'the object was not overwritten');
       assert.equal((await req({ method: 'HEAD', bucket })).status, 200, 'the bucket was not deleted');
     });

@@ -32,6 +32,7 @@ import { getObjectAttributes } from './ops/get-object-attributes.ts';
 import { listObjectVersions } from './ops/list-object-versions.ts';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './ops/bucket-cors.ts';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './ops/bucket-tagging.ts';
+import { objectLockOnUnlockedBucket } from './ops/object-lock.ts';
 import { deleteUnconfigured, getUnconfigured, unconfiguredDeleteOperation, unconfiguredGetOperation } from './ops/unconfigured-bucket-config.ts';
 
 export interface Route {
@@ -114,6 +115,8 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
       if (sub === 'uploadId') return { operation: 'ListParts', handler: listParts };
       if (sub === 'attributes') return { operation: 'GetObjectAttributes', handler: getObjectAttributes };
       if (sub === 'tagging') return { operation: 'GetObjectTagging', handler: getObjectTagging };
+      if (sub === 'retention') return { operation: 'GetObjectRetention', handler: objectLockOnUnlockedBucket };
+      if (sub === 'legal-hold') return { operation: 'GetObjectLegalHold', handler: objectLockOnUnlockedBucket };
       if (sub !== undefined) notImplemented(`GET object ?${sub}`);
       return { operation: 'GetObject', handler: getObject };
     case 'HEAD':
@@ -126,6 +129,8 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
       }
       if (sub === 'acl') return { operation: 'PutObjectAcl', handler: putObjectAcl };
       if (sub === 'tagging') return { operation: 'PutObjectTagging', handler: putObjectTagging };
+      if (sub === 'retention') return { operation: 'PutObjectRetention', handler: objectLockOnUnlockedBucket };
+      if (sub === 'legal-hold') return { operation: 'PutObjectLegalHold', handler: objectLockOnUnlockedBucket };
       if (q.has('partNumber') || sub !== undefined) notImplemented(sub !== undefined ? `PUT object ?${sub}` : 'PUT ?partNumber without uploadId');
       if (headers['x-amz-copy-source'] !== undefined) return { operation: 'CopyObject', handler: copyObject };
       return { operation: 'PutObject', handler: putObject };
