@@ -18,3 +18,4 @@ export * from './multipart-xml.ts';
 export * from './object-attributes-xml.ts';
 export * from './tagging.ts';
 export * from './list-versions.ts';
+export * from './post-policy.ts';
