@@ -12,6 +12,7 @@ import { makeContext } from './context.ts';
 import { parseAddress } from './request.ts';
 import { sendError } from './respond.ts';
 import { continueIfExpected, installHttpQuirks } from './http-quirks.ts';
+import { isPostObjectForm, postObject } from './ops/post-object.ts';
 import { route } from './router.ts';
 
 function resourceOf(rawUrl: string): string {
@@ -49,6 +50,12 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
       const addr = parseAddress(rawUrl);
       if (addr.bucket !== undefined) req.audit.bucket = addr.bucket;
       if (addr.key !== undefined) req.audit.key = addr.key;
+      // A browser form upload authenticates with its signed policy, not with headers.
+      if (isPostObjectForm(req.method, addr, req.headers['content-type'])) {
+        req.operation = 'PostObject';
+        continueIfExpected(req.raw, reply.raw);
+        return await postObject(deps, auth, req, reply, addr);
+      }
       const authResult = await auth.authenticate(req.method, rawUrl, req.headers, req.id);
       if (authResult === undefined) {
         const creating = req.method === 'PUT' && addr.bucket !== undefined && addr.key === undefined && addr.query.size === 0;
