@@ -96,7 +96,7 @@ for (const wiring of wirings()) {
 
     test('SigV2 form and ${filename}; fields after the file are ignored', async () => {
       const r = await post({
-        fields: [['key', 'foo/${filename}'], ['Content-Type', 'text/plain'], ...v2Fields(me(), base('foo/'))],
+        fields: [['key', 'foo/${filename}'], ['acl', 'private'], ['Content-Type', 'text/plain'], ...v2Fields(me(), [...base('foo/'), { acl: 'private' }])],
         file: { data: 'v2 body', name: 'hello.txt' },
         after: [['x-amz-meta-late', 'ignored']],
       });
@@ -175,6 +175,13 @@ for (const wiring of wirings()) {
       const bobs = await post({ fields: [['key', 'foo'], ['Content-Type', 'text/plain'], ...v4Fields(bob, v.region, base('foo'))], file: { data: 'x' } });
       assert.equal(bobs.status, 403);
       assert.equal(bobs.error?.Code, 'AccessDenied');
+    });
+
+    test('a public ACL is refused as PutObject refuses it with ACLs disabled', async () => {
+      const r = await post({ fields: [['key', 'pub'], ['acl', 'public-read'], ['Content-Type', 'text/plain'], ...v4Fields(me(), v.region, [...base('pub'), { acl: 'public-read' }])], file: { data: 'x' } });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.error?.Code, 'AccessControlListNotSupported');
+      assert.equal((await get('pub')).status, 404);
     });
 
     test('malformed forms: no file, no key, a broken multipart body → 400, never 500', async () => {
