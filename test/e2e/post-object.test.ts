@@ -104,6 +104,10 @@ for (const wiring of wirings()) {
       const g = await get('foo/hello.txt');
       assert.equal(g.text, 'v2 body');
       assert.equal(g.headers['x-amz-meta-late'], undefined);
+      // the policy judges the key after ${filename} is substituted
+      const bare = await post({ fields: [['key', '${filename}'], ['Content-Type', 'text/plain'], ...v2Fields(me(), base('foo-'))], file: { data: 'named', name: 'foo-file.txt' } });
+      assert.equal(bare.status, 204, bare.text);
+      assert.equal((await get('foo-file.txt')).text, 'named');
     });
 
     test('success_action_status 200 / 201 (PostResponse XML) / invalid → 204; success_action_redirect → 303', async () => {

@@ -155,11 +155,12 @@ export async function postObject(
     const rawKey = fields.get('key');
     if (rawKey === undefined) throw new S3Error('InvalidArgument', 'Bucket POST must contain a field named \'key\'.  If it is specified, please check the order of the fields.', { ArgumentName: 'key' });
     const policy = parsePostPolicy(fields.get('policy')!);
-    const range = checkPostPolicy(policy, new Map([...fields, ['bucket', bucketName]]), new Date());
+    const key = rawKey.replaceAll('${filename}', filename);
+    // The policy judges the key the object will have (s3-tests test_post_object_set_key_from_filename).
+    const range = checkPostPolicy(policy, new Map([...fields, ['key', key], ['bucket', bucketName]]), new Date());
     // As PutObject with ACLs disabled: only the ACLs that grant nothing beyond the owner (s3-tests forms send acl=private).
     const acl = fields.get('acl');
     if (acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') throw new S3Error('AccessControlListNotSupported');
-    const key = rawKey.replaceAll('${filename}', filename);
     validateObjectKey(key);
     req.audit.key = key;
     const bucket = await authorizeBucket(ctx, bucketName);
