@@ -181,6 +181,19 @@ for (const wiring of wirings()) {
       assert.equal(bobs.error?.Code, 'AccessDenied');
     });
 
+    test('a 3 MiB file streams through and reads back whole; case-insensitive field names and operators', async () => {
+      const big = 'foo'.repeat(1024 * 1024);
+      const r = await post({
+        fields: [['kEy', 'foo-big'], ['Content-Type', 'text/plain'],
+          ...v4Fields(me(), v.region, [{ bUcKeT: bucket }, ['StArTs-WiTh', '$KeY', 'foo'], ['starts-with', '$Content-Type', 'text/'], ['content-length-range', 0, 5 * 1024 * 1024]])],
+        file: { data: big },
+      });
+      assert.equal(r.status, 204, r.text);
+      const g = await get('foo-big');
+      assert.equal(g.body.length, big.length);
+      assert.ok(g.text === big, 'body differs');
+    });
+
     test('a public ACL is refused as PutObject refuses it with ACLs disabled', async () => {
       const r = await post({ fields: [['key', 'pub'], ['acl', 'public-read'], ['Content-Type', 'text/plain'], ...v4Fields(me(), v.region, [...base('pub'), { acl: 'public-read' }])], file: { data: 'x' } });
       assert.equal(r.status, 400, r.text);
