@@ -19,3 +19,4 @@ export * from './object-attributes-xml.ts';
 export * from './tagging.ts';
 export * from './list-versions.ts';
 export * from './cors-xml.ts';
+export * from './post-policy.ts';

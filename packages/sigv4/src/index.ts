@@ -11,3 +11,5 @@ export { createChecksum, checksumHeaderName, parseChecksumAlgorithm } from './ch
 export type { ChecksumAlgorithm, Checksummer } from './checksum.ts';
 export { awsUriEncode, timingSafeEqualHex } from './encoding.ts';
 export { createPayloadHashVerifier } from './payload-hash.ts';
+export { parsePostCredential, postSignatureV4, verifyPostSignatureV4, verifyPostSignatureV2 } from './post-form.ts';
+export type { PostCredentialScope } from './post-form.ts';

@@ -12,6 +12,7 @@ import { makeContext } from './context.ts';
 import { parseAddress } from './request.ts';
 import { sendError } from './respond.ts';
 import { continueIfExpected, installHttpQuirks } from './http-quirks.ts';
+import { isPostObjectForm, postObject } from './ops/post-object.ts';
 import { route } from './router.ts';
 import { corsPreflight } from './cors/preflight.ts';
 import { corsOnSend, noteCorsBucket } from './cors/actual.ts';
@@ -57,6 +58,12 @@ export function createS3App(deps: GatewayDeps): FastifyInstance {
         return await corsPreflight(deps, req, reply, addr);
       }
       if (addr.bucket !== undefined) noteCorsBucket(req, addr.bucket);
+      // A browser form upload authenticates with its signed policy, not with headers.
+      if (isPostObjectForm(req.method, addr, req.headers['content-type'])) {
+        req.operation = 'PostObject';
+        continueIfExpected(req.raw, reply.raw);
+        return await postObject(deps, auth, req, reply, addr);
+      }
       const authResult = await auth.authenticate(req.method, rawUrl, req.headers, req.id, addr.virtualHosted ? addr.bucket : undefined);
       if (authResult === undefined) {
         const creating = req.method === 'PUT' && addr.bucket !== undefined && addr.key === undefined && addr.query.size === 0;

@@ -22,6 +22,11 @@ export class Authenticator {
     private readonly region: string,
   ) {}
 
+  /** A POST form names its key in a field, not a header: the same cached lookup. */
+  credentialsFor(accessKeyId: string, requestId: string): Promise<Credentials | undefined> {
+    return this.lookup(accessKeyId, requestId);
+  }
+
   private async lookup(accessKeyId: string, requestId: string): Promise<Credentials | undefined> {
     const hit = this.cache.get(accessKeyId);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;

@@ -102,7 +102,7 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         return { operation: 'DeleteBucket', handler: deleteBucket };
       case 'POST':
         if (sub === 'delete') return { operation: 'DeleteObjects', handler: deleteObjects };
-        notImplemented(sub !== undefined ? `POST ?${sub}` : 'POST object upload');
+        notImplemented(sub !== undefined ? `POST ?${sub}` : 'POST object upload without multipart/form-data'); // a form upload (PostObject) is dispatched in app.ts, before header authentication
       // falls through (unreachable)
       default:
         throw new S3Error('MethodNotAllowed');
