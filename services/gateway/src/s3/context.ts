@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { S3Error, isValidBucketName } from '@vaultx/s3-protocol';
+import { NULL_VERSION_ID, S3Error, isValidBucketName } from '@vaultx/s3-protocol';
 import type { AuthResult } from '@vaultx/sigv4';
 import type { BucketRecord } from '@vaultx/metadata-client';
 import type { GatewayDeps } from '../deps.ts';
@@ -45,6 +45,14 @@ export function bucketName(ctx: S3Context): string {
 export function objectKey(ctx: S3Context): string {
   if (ctx.addr.key === undefined) throw new S3Error('InvalidRequest', 'a key is required');
   return ctx.addr.key;
+}
+
+/** Only the current version exists (no versioning yet): a versionId query parameter must be absent or "null". */
+export function checkVersionId(ctx: S3Context): void {
+  const versionId = ctx.addr.query.get('versionId');
+  if (versionId !== null && versionId !== NULL_VERSION_ID) {
+    throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
+  }
 }
 
 /** Loads the bucket and checks the caller may use it: owners and root only (no bucket policies yet). */

@@ -1,5 +1,5 @@
 import { S3Error, parseHttpDate, validateObjectKey } from '@vaultx/s3-protocol';
-import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
+import { authorizeBucket, checkVersionId, header, objectKey, type S3Context } from '../context.ts';
 import { setCommonHeaders } from '../respond.ts';
 
 /** x-amz-if-match-last-modified-time as an ISO time; InvalidArgument when it is not a date. */
@@ -27,8 +27,7 @@ function sizeCondition(raw: string | undefined): number | undefined {
 export async function deleteObject(ctx: S3Context) {
   const key = objectKey(ctx);
   validateObjectKey(key);
-  const versionId = ctx.addr.query.get('versionId');
-  if (versionId !== null && versionId !== 'null') throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
+  checkVersionId(ctx);
   const ifMatchLastModifiedTime = lastModifiedCondition(header(ctx, 'x-amz-if-match-last-modified-time'));
   const ifMatchSize = sizeCondition(header(ctx, 'x-amz-if-match-size'));
   const bucket = await authorizeBucket(ctx);

@@ -1,17 +1,9 @@
-import { S3Error, renderOwnerOnlyAcl, validateObjectKey } from '@vaultx/s3-protocol';
-import { authorizeBucket, objectKey, type S3Context } from '../context.ts';
+import { renderOwnerOnlyAcl, validateObjectKey } from '@vaultx/s3-protocol';
+import { authorizeBucket, checkVersionId, objectKey, type S3Context } from '../context.ts';
 import { sendXml } from '../respond.ts';
 
 // VaultX has no ACLs: everything reads as S3 shows a bucket with ACLs disabled
 // (Object Ownership "bucket owner enforced"): the owner holds FULL_CONTROL, nobody else anything.
-
-/** Only the current version exists (no versioning yet): versionId must be absent or "null", as GetObject has it. */
-export function checkVersionId(ctx: S3Context): void {
-  const versionId = ctx.addr.query.get('versionId');
-  if (versionId !== null && versionId !== 'null') {
-    throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
-  }
-}
 
 /** GET /bucket?acl */
 export async function getBucketAcl(ctx: S3Context) {

@@ -1,12 +1,11 @@
 import {
-  S3Error,
   formatHttpDate,
   parseObjectAttributes,
   renderGetObjectAttributesResult,
   validateObjectKey,
   type GetObjectAttributesInput,
 } from '@vaultx/s3-protocol';
-import { authorizeBucket, objectKey, type S3Context } from '../context.ts';
+import { authorizeBucket, checkVersionId, objectKey, type S3Context } from '../context.ts';
 import { sendXml } from '../respond.ts';
 import { parseMaxParam, parsePartNumberMarker } from '../../multipart/params.ts';
 
@@ -24,8 +23,7 @@ function headerValues(ctx: S3Context, name: string): string[] {
 export async function getObjectAttributes(ctx: S3Context) {
   const key = objectKey(ctx);
   validateObjectKey(key);
-  const versionId = ctx.addr.query.get('versionId');
-  if (versionId !== null && versionId !== 'null') throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
+  checkVersionId(ctx);
   const wanted = parseObjectAttributes(headerValues(ctx, 'x-amz-object-attributes'));
   const maxParts = parseMaxParam(headerValues(ctx, 'x-amz-max-parts')[0] ?? null, 'max-parts');
   const marker = parsePartNumberMarker(headerValues(ctx, 'x-amz-part-number-marker')[0] ?? null);

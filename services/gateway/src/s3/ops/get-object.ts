@@ -6,7 +6,7 @@ import {
   parseRange,
   validateObjectKey,
 } from '@vaultx/s3-protocol';
-import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
+import { authorizeBucket, checkVersionId, header, objectKey, type S3Context } from '../context.ts';
 import { setCommonHeaders } from '../respond.ts';
 import { setObjectHeaders } from '../object-headers.ts';
 import { readObjectData } from '../../data/read-object.ts';
@@ -22,8 +22,7 @@ const OVERRIDES = [
 export async function getObject(ctx: S3Context) {
   const key = objectKey(ctx);
   validateObjectKey(key);
-  const versionId = ctx.addr.query.get('versionId');
-  if (versionId !== null && versionId !== 'null') throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
+  checkVersionId(ctx);
   const partNumberRaw = ctx.addr.query.get('partNumber');
   const partNumber = partNumberRaw === null ? null : parsePartNumber(partNumberRaw);
   if (partNumber !== null && header(ctx, 'range') !== undefined) {

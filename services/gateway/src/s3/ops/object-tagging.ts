@@ -6,14 +6,9 @@
  */
 import { S3Error, TAGGING_MAX_BODY, parseTagging, renderTagging, validateObjectKey, type Tag } from '@vaultx/s3-protocol';
 import type { ObjectRecord } from '@vaultx/metadata-client';
-import { authorizeBucket, objectKey, type S3Context } from '../context.ts';
+import { authorizeBucket, checkVersionId, objectKey, type S3Context } from '../context.ts';
 import { sendXml, setCommonHeaders } from '../respond.ts';
 import { readSmallBody } from '../small-body.ts';
-
-function checkVersionId(ctx: S3Context): void {
-  const versionId = ctx.addr.query.get('versionId');
-  if (versionId !== null && versionId !== 'null') throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
-}
 
 async function loadObject(ctx: S3Context): Promise<ObjectRecord> {
   const key = objectKey(ctx);

@@ -8,10 +8,9 @@ import {
   validateObjectKey,
   ACL_POLICY_MAX_BODY,
 } from '@vaultx/s3-protocol';
-import { authorizeBucket, header, objectKey, type S3Context } from '../context.ts';
+import { authorizeBucket, checkVersionId, header, objectKey, type S3Context } from '../context.ts';
 import { setCommonHeaders } from '../respond.ts';
 import { readSmallBody } from '../small-body.ts';
-import { checkVersionId } from './get-acl.ts';
 
 /**
  * Checks an ACL a PutBucketAcl / PutObjectAcl asks for, as S3 does with ACLs
