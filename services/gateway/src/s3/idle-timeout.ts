@@ -4,9 +4,6 @@
  * answers 400 RequestTimeout. Without this the request would wait forever.
  */
 
-/** Amazon S3's idle limit for a request body. */
-export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 20_000;
-
 /**
  * `source`, failing with `onIdle()` when a read waits longer than `ms`. After a
  * timeout the source is left open, not destroyed: destroying a request

@@ -16,7 +16,7 @@ import {
   type ChecksumAlgorithm,
 } from '@vaultx/sigv4';
 import type { DigestResult } from '../data/digests.ts';
-import { DEFAULT_BODY_IDLE_TIMEOUT_MS, withIdleTimeout } from './idle-timeout.ts';
+import { withIdleTimeout } from './idle-timeout.ts';
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'];
 
@@ -62,7 +62,8 @@ export function openPayload(
     requireLength: boolean;
     /** Take a body framed by Transfer-Encoding: chunked (its length known only at its end) although requireLength is set. */
     chunkedTransferOk?: boolean;
-    idleTimeoutMs?: number;
+    /** A body with no byte for this long fails with RequestTimeout (VAULTX_BODY_IDLE_TIMEOUT_MS). */
+    idleTimeoutMs: number;
   },
 ): Payload {
   const contentLength = parseLength(header(req, 'content-length'), 'Content-Length');
@@ -116,7 +117,7 @@ export function openPayload(
   }
   if (declaredLength !== undefined && declaredLength > opts.maxSize) throw new S3Error('EntityTooLarge', undefined, { ProposedSize: declaredLength, MaxSizeAllowed: opts.maxSize });
   // a body that stops arriving is a 400 RequestTimeout, never a request left waiting
-  stream = withIdleTimeout(stream, opts.idleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS, () => new S3Error('RequestTimeout'));
+  stream = withIdleTimeout(stream, opts.idleTimeoutMs, () => new S3Error('RequestTimeout'));
 
   const payloadMode = auth.payload;
   return {

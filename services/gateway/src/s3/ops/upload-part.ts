@@ -22,7 +22,7 @@ export async function uploadPart(ctx: S3Context) {
   const { config, chunks, metadata } = ctx.deps;
   const upload = await metadata.getUpload({ bucket: bucket.name, key, uploadId }, { requestId: ctx.requestId });
 
-  const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: MAX_PART_SIZE, requireLength: true });
+  const payload = openPayload(ctx.req.raw, ctx.auth, { maxSize: MAX_PART_SIZE, requireLength: true, idleTimeoutMs: ctx.deps.config.bodyIdleTimeoutMs });
   if (upload.checksumAlgorithm && payload.checksumAlgorithm && payload.checksumAlgorithm !== upload.checksumAlgorithm) {
     throw new S3Error(
       'InvalidRequest',
