@@ -17,7 +17,7 @@ import { formatIsoDate } from './dates.ts';
 import { encodeListingValue } from './encoding.ts';
 import { S3Error } from './errors.ts';
 import { parseEncodingType, parseMaxKeys } from './list-params.ts';
-import type { ObjectEntry } from './xml-render.ts';
+import { renderCommonPrefixes, renderOwner, type ObjectEntry } from './xml-render.ts';
 import { S3_XMLNS, XML_DECLARATION, quoteEtag, xmlElement } from './xml-escape.ts';
 
 /** The version id of every object in a bucket that never had versioning. */
@@ -105,12 +105,10 @@ export function renderListVersions(input: ListVersionsInput): string {
       xmlElement('LastModified', formatIsoDate(v.lastModified)) +
       xmlElement('ETag', quoteEtag(v.etag)) +
       xmlElement('Size', v.size) +
-      (v.owner ? `<Owner>${xmlElement('ID', v.owner.id)}${xmlElement('DisplayName', v.owner.displayName)}</Owner>` : '') +
+      (v.owner ? renderOwner(v.owner) : '') +
       xmlElement('StorageClass', v.storageClass) +
       '</Version>';
   }
-  for (const cp of input.commonPrefixes) {
-    out += `<CommonPrefixes>${xmlElement('Prefix', encodeListingValue(cp, enc))}</CommonPrefixes>`;
-  }
+  out += renderCommonPrefixes(input.commonPrefixes, enc);
   return `${out}</ListVersionsResult>`;
 }

@@ -8,6 +8,7 @@ import { encodeListingValue } from './encoding.ts';
 import { S3Error } from './errors.ts';
 import { S3_XMLNS, XML_DECLARATION, quoteEtag, xmlElement } from './xml-escape.ts';
 import { leafText, parseXmlDocument, type XmlNode } from './xml-parse.ts';
+import { renderCommonPrefixes } from './xml-render.ts';
 
 export type MultipartChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 export const MULTIPART_CHECKSUM_ALGORITHMS: readonly MultipartChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
@@ -260,6 +261,6 @@ export function renderListMultipartUploadsResult(input: ListMultipartUploadsInpu
       xmlElement('ChecksumType', u.checksumType) +
       '</Upload>';
   }
-  for (const p of input.commonPrefixes) out += `<CommonPrefixes>${xmlElement('Prefix', encodeListingValue(p, enc))}</CommonPrefixes>`;
+  out += renderCommonPrefixes(input.commonPrefixes, enc);
   return `${out}</ListMultipartUploadsResult>`;
 }

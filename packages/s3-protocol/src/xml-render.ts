@@ -29,7 +29,7 @@ function open(root: string): string {
   return `${XML_DECLARATION}<${root} xmlns="${S3_XMLNS}">`;
 }
 
-function renderOwner(owner: Owner): string {
+export function renderOwner(owner: Owner): string {
   return `<Owner>${xmlElement('ID', owner.id)}${xmlElement('DisplayName', owner.displayName)}</Owner>`;
 }
 
@@ -86,7 +86,7 @@ function renderContents(e: ObjectEntry, encodingType: 'url' | undefined, withOwn
   );
 }
 
-function renderCommonPrefixes(prefixes: readonly string[], encodingType: 'url' | undefined): string {
+export function renderCommonPrefixes(prefixes: readonly string[], encodingType: 'url' | undefined): string {
   let out = '';
   for (const p of prefixes) {
     out += `<CommonPrefixes>${xmlElement('Prefix', encodeListingValue(p, encodingType))}</CommonPrefixes>`;

@@ -1,6 +1,7 @@
 import { parseListVersionsParams, renderListVersions } from '@vaultx/s3-protocol';
 import { authorizeBucket, type S3Context } from '../context.ts';
 import { sendXml } from '../respond.ts';
+import { list, objectEntry } from './list-objects.ts';
 
 /**
  * GET /bucket?versions (ListObjectVersions). Versioning is not built, so each
@@ -9,10 +10,7 @@ import { sendXml } from '../respond.ts';
 export async function listObjectVersions(ctx: S3Context) {
   const bucket = await authorizeBucket(ctx);
   const p = parseListVersionsParams(ctx.addr.query);
-  const r = await ctx.deps.metadata.listObjects(
-    { bucket: bucket.name, prefix: p.prefix, delimiter: p.delimiter, startAfter: p.after, maxKeys: p.maxKeys },
-    { requestId: ctx.requestId },
-  );
+  const r = await list(ctx, bucket.name, { prefix: p.prefix, delimiter: p.delimiter, startAfter: p.after, maxKeys: p.maxKeys });
   const last = r.objects.at(-1);
   return sendXml(
     ctx.req,
@@ -23,10 +21,7 @@ export async function listObjectVersions(ctx: S3Context) {
       isTruncated: r.isTruncated,
       nextKeyMarker: r.isTruncated ? r.nextMarker : undefined,
       endsWithVersion: last !== undefined && last.key === r.nextMarker,
-      versions: r.objects.map((o) => ({
-        key: o.key, lastModified: o.lastModified, etag: o.etag, size: o.size, storageClass: o.storageClass,
-        owner: { id: o.owner, displayName: o.owner },
-      })),
+      versions: r.objects.map(objectEntry),
       commonPrefixes: r.commonPrefixes,
     }),
   );

@@ -3,15 +3,23 @@ import {
   parseListObjectsParams,
   renderListObjectsV1,
   renderListObjectsV2,
+  type ObjectEntry,
 } from '@vaultx/s3-protocol';
+import type { ObjectSummary } from '@vaultx/metadata-client';
 import { authorizeBucket, type S3Context } from '../context.ts';
 import { sendXml } from '../respond.ts';
 
-async function list(ctx: S3Context, bucket: string, p: { prefix: string; delimiter?: string; startAfter?: string; maxKeys: number }) {
+/** One page of a bucket's current objects, as every listing reads them. */
+export async function list(ctx: S3Context, bucket: string, p: { prefix: string; delimiter?: string; startAfter?: string; maxKeys: number }) {
   return ctx.deps.metadata.listObjects(
     { bucket, prefix: p.prefix, delimiter: p.delimiter || undefined, startAfter: p.startAfter, maxKeys: p.maxKeys },
     { requestId: ctx.requestId },
   );
+}
+
+/** A listed object as the listing XML renders it (owner id doubling as display name). */
+export function objectEntry(o: ObjectSummary): ObjectEntry {
+  return { key: o.key, lastModified: o.lastModified, etag: o.etag, size: o.size, storageClass: o.storageClass, owner: { id: o.owner, displayName: o.owner } };
 }
 
 /** GET /bucket (ListObjects, v1): marker-based. */
@@ -31,10 +39,7 @@ export async function listObjectsV1(ctx: S3Context) {
       delimiter: p.delimiter,
       isTruncated: r.isTruncated,
       encodingType: p.encodingType,
-      contents: r.objects.map((o) => ({
-        key: o.key, lastModified: o.lastModified, etag: o.etag, size: o.size, storageClass: o.storageClass,
-        owner: { id: o.owner, displayName: o.owner },
-      })),
+      contents: r.objects.map(objectEntry),
       commonPrefixes: r.commonPrefixes,
     }),
   );
@@ -60,10 +65,7 @@ export async function listObjectsV2(ctx: S3Context) {
       startAfter: p.startAfter,
       encodingType: p.encodingType,
       fetchOwner: p.fetchOwner,
-      contents: r.objects.map((o) => ({
-        key: o.key, lastModified: o.lastModified, etag: o.etag, size: o.size, storageClass: o.storageClass,
-        owner: { id: o.owner, displayName: o.owner },
-      })),
+      contents: r.objects.map(objectEntry),
       commonPrefixes: r.commonPrefixes,
     }),
   );
