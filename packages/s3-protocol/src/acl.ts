@@ -57,10 +57,15 @@ export function requestedAcl(header: (name: string) => string | undefined): Requ
   return grants ? { kind: 'grants' } : { kind: 'none' };
 }
 
+/** True for the canned ACLs that give the owner full control and nobody anything. */
+export function isOwnerOnlyCannedAcl(acl: string): boolean {
+  return acl === 'private' || acl === 'bucket-owner-full-control';
+}
+
 /** True when the ACL gives the owner full control and nobody anything: what an ACL-less bucket already is. */
 export function isOwnerOnlyAcl(acl: RequestedAcl): boolean {
   if (acl.kind === 'none') return true;
-  return acl.kind === 'canned' && (acl.acl === 'private' || acl.acl === 'bucket-owner-full-control');
+  return acl.kind === 'canned' && isOwnerOnlyCannedAcl(acl.acl);
 }
 
 export interface AclGrant {

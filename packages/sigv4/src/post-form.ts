@@ -3,10 +3,10 @@
  * itself (SigV4: hex HMAC-SHA256 with the scope's signing key; SigV2: base64
  * HMAC-SHA1 with the secret).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { getSigningKey } from './signing-key.ts';
 import { signV2 } from './sigv2.ts';
-import { timingSafeEqualHex } from './encoding.ts';
+import { timingSafeEqualHex, timingSafeEqualString } from './encoding.ts';
 
 export interface PostCredentialScope {
   accessKeyId: string;
@@ -33,7 +33,5 @@ export function verifyPostSignatureV4(secret: string, scope: PostCredentialScope
 }
 
 export function verifyPostSignatureV2(secret: string, policy: string, signature: string): boolean {
-  const a = Buffer.from(signV2(secret, policy));
-  const b = Buffer.from(signature);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return timingSafeEqualString(signV2(secret, policy), signature);
 }

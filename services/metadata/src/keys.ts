@@ -3,7 +3,7 @@
  * keys compared by UTF-8 bytes). Every value is JSON.
  *
  *   b/<bucket>                 BucketDoc: the BucketRecord (with its `cors`
- *                              configuration when one is set), plus `deleting`
+ *                              configuration and `tags` when set), plus `deleting`
  *                              while a DeleteBucket is checking emptiness.
  *   ob/<owner>/<bucket>        BucketRecord copy: the per-owner index for
  *                              ListBuckets. Owner ids are not guaranteed to be

@@ -22,12 +22,8 @@ export class Authenticator {
     private readonly region: string,
   ) {}
 
-  /** A POST form names its key in a field, not a header: the same cached lookup. */
-  credentialsFor(accessKeyId: string, requestId: string): Promise<Credentials | undefined> {
-    return this.lookup(accessKeyId, requestId);
-  }
-
-  private async lookup(accessKeyId: string, requestId: string): Promise<Credentials | undefined> {
+  /** An access key's credentials, cached (also for POST forms, which name their key in a field). */
+  async credentialsFor(accessKeyId: string, requestId: string): Promise<Credentials | undefined> {
     const hit = this.cache.get(accessKeyId);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
     const { key } = await this.metadata.getAccessKey({ accessKeyId }, { requestId });
@@ -46,7 +42,7 @@ export class Authenticator {
     requestId: string,
     virtualHostBucket?: string,
   ): Promise<AuthResult | undefined> {
-    return authenticate({ method, rawUrl, headers, virtualHostBucket }, (id) => this.lookup(id, requestId), { region: this.region });
+    return authenticate({ method, rawUrl, headers, virtualHostBucket }, (id) => this.credentialsFor(id, requestId), { region: this.region });
   }
 
   /**

@@ -79,8 +79,8 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         if (sub !== undefined) {
           const operation = unconfiguredGetOperation(sub);
           if (operation) return { operation, handler: getUnconfigured(sub) };
+          notImplemented(`GET ?${sub}`);
         }
-        if (sub !== undefined) notImplemented(`GET ?${sub}`);
         if (q.get('list-type') === '2') return { operation: 'ListObjectsV2', handler: listObjectsV2 };
         return { operation: 'ListObjects', handler: listObjectsV1 };
       case 'HEAD':
@@ -97,8 +97,8 @@ export function route(method: string, addr: S3Address, headers: Record<string, s
         if (sub !== undefined) {
           const operation = unconfiguredDeleteOperation(sub);
           if (operation) return { operation, handler: deleteUnconfigured };
+          notImplemented(`DELETE ?${sub}`);
         }
-        if (sub !== undefined) notImplemented(`DELETE ?${sub}`);
         return { operation: 'DeleteBucket', handler: deleteBucket };
       case 'POST':
         if (sub === 'delete') return { operation: 'DeleteObjects', handler: deleteObjects };

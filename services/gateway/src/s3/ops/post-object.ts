@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  S3Error, checkPostLength, checkPostPolicy, escapeXml, extractObjectHeaders, parsePostPolicy, validateObjectKey,
+  S3Error, XML_DECLARATION, checkPostLength, checkPostPolicy, escapeXml, extractObjectHeaders, isOwnerOnlyCannedAcl, parsePostPolicy,
+  validateObjectKey,
 } from '@vaultx/s3-protocol';
 import type { ObjectRecord } from '@vaultx/metadata-client';
 import { parsePostCredential, verifyPostSignatureV2, verifyPostSignatureV4, type AuthResult } from '@vaultx/sigv4';
@@ -160,7 +161,7 @@ export async function postObject(
     const range = checkPostPolicy(policy, new Map([...fields, ['key', key], ['bucket', bucketName]]), new Date());
     // As PutObject with ACLs disabled: only the ACLs that grant nothing beyond the owner (s3-tests forms send acl=private).
     const acl = fields.get('acl');
-    if (acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') throw new S3Error('AccessControlListNotSupported');
+    if (acl !== undefined && !isOwnerOnlyCannedAcl(acl)) throw new S3Error('AccessControlListNotSupported');
     validateObjectKey(key);
     req.audit.key = key;
     const bucket = await authorizeBucket(ctx, bucketName);
@@ -210,7 +211,7 @@ function respond(req: FastifyRequest, reply: FastifyReply, fields: Map<string, s
   const status = fields.get('success_action_status');
   if (status === '200') return reply.code(200).send();
   if (status === '201') {
-    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>"${etag}"</ETag></PostResponse>`;
+    const xml = `${XML_DECLARATION}<PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>"${etag}"</ETag></PostResponse>`;
     return reply.code(201).header('content-type', 'application/xml').send(xml);
   }
   return reply.code(204).send();
